@@ -1,0 +1,242 @@
+#include "app/config_schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <limits>
+#include <utility>
+
+#include "support/crypto.hpp"
+
+namespace bitacora::app::config_detail {
+namespace {
+
+// Each factory below makes the type, the expectation and the store of one kind of key; `get` is a
+// lambda returning a reference to the field in Config.
+
+template <class Get>
+Key between(std::string_view section, std::string_view name, Get get, std::int64_t low,
+            std::int64_t high, std::string expected) {
+  return {section, name, Kind::integer, std::move(expected), false,
+          [get, low, high](Config& c, const Value& v) {
+            auto& field = get(c);
+            const std::int64_t n = std::get<std::int64_t>(v);
+            if (n < low || n > high || !std::in_range<std::remove_reference_t<decltype(field)>>(n)) {
+              return false;
+            }
+            field = static_cast<std::remove_reference_t<decltype(field)>>(n);
+            return true;
+          }};
+}
+
+template <class Get>
+Key positive(std::string_view section, std::string_view name, Get get) {
+  return between(section, name, get, 1, std::numeric_limits<std::int64_t>::max(), "a positive integer");
+}
+
+template <class Get>
+Key flag(std::string_view section, std::string_view name, Get get) {
+  return {section, name, Kind::boolean, "true or false", false, [get](Config& c, const Value& v) {
+            get(c) = std::get<bool>(v);
+            return true;
+          }};
+}
+
+// A string accepted when `valid` says so.
+template <class Get, class Valid>
+Key text(std::string_view section, std::string_view name, Get get, std::string expected, Valid valid) {
+  return {section, name, Kind::string, std::move(expected), false, [get, valid](Config& c, const Value& v) {
+            const auto& s = std::get<std::string>(v);
+            if (!valid(s)) return false;
+            get(c) = s;
+            return true;
+          }};
+}
+
+// Any string, kept as a Secret; empty means "not configured".
+template <class Get>
+Key secret(std::string_view section, std::string_view name, Get get) {
+  return {section, name, Kind::string, "a string", true, [get](Config& c, const Value& v) {
+            get(c) = Secret(std::get<std::string>(v));
+            return true;
+          }};
+}
+
+bool non_empty(std::string_view s) { return !s.empty(); }
+
+bool is_url(std::string_view s) {
+  const auto after = [&](std::string_view scheme) {
+    return s.starts_with(scheme) && s.size() > scheme.size();
+  };
+  return after("http://") || after("https://");
+}
+
+bool is_log_level(std::string_view s) {
+  constexpr std::array levels{"trace", "debug", "info", "warn", "error", "off"};
+  return std::find(levels.begin(), levels.end(), s) != levels.end();
+}
+
+// "host:port", port 0..65535; an IPv6 host is bracketed ("[::1]:8080") and stored without brackets.
+std::optional<std::pair<std::string, std::uint16_t>> parse_listen(std::string_view s) {
+  const std::size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string_view host = s.substr(0, colon);
+  const std::string_view port_text = s.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find_first_of(":[]") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  if (host.empty() || host.find_first_of(" \t/") != std::string_view::npos) return std::nullopt;
+  if (port_text.empty() || port_text.size() > 5) return std::nullopt;
+  unsigned port = 0;
+  const char* end = port_text.data() + port_text.size();
+  const auto [ptr, ec] = std::from_chars(port_text.data(), end, port);
+  if (ec != std::errc{} || ptr != end || port > 65535) return std::nullopt;
+  return std::pair{std::string(host), static_cast<std::uint16_t>(port)};
+}
+
+Key listen() {
+  return {"server", "listen", Kind::string, "\"host:port\" with a port from 0 to 65535", false,
+          [](Config& c, const Value& v) {
+            auto parsed = parse_listen(std::get<std::string>(v));
+            if (!parsed) return false;
+            c.server.host = std::move(parsed->first);
+            c.server.port = parsed->second;
+            return true;
+          }};
+}
+
+constexpr std::size_t max_retries = 20;
+
+Key retry_schedule() {
+  return {"retries", "schedule_seconds", Kind::integer_list,
+          "a non-empty array of at most 20 positive integers", false, [](Config& c, const Value& v) {
+            const auto& list = std::get<std::vector<std::int64_t>>(v);
+            if (list.empty() || list.size() > max_retries) return false;
+            std::vector<int> schedule;
+            for (const std::int64_t n : list) {
+              if (n < 1 || !std::in_range<int>(n)) return false;
+              schedule.push_back(static_cast<int>(n));
+            }
+            c.retries.schedule_seconds = std::move(schedule);
+            return true;
+          }};
+}
+
+std::vector<Key> make_keys() {
+  return {
+      listen(),
+      positive("server", "max_body_bytes", [](Config& c) -> auto& { return c.server.max_body_bytes; }),
+      positive("server", "max_header_bytes", [](Config& c) -> auto& { return c.server.max_header_bytes; }),
+      positive("server", "max_connections", [](Config& c) -> auto& { return c.server.max_connections; }),
+      positive("server", "idle_timeout_seconds",
+               [](Config& c) -> auto& { return c.server.idle_timeout_seconds; }),
+      positive("server", "read_timeout_seconds",
+               [](Config& c) -> auto& { return c.server.read_timeout_seconds; }),
+      positive("server", "shutdown_grace_seconds",
+               [](Config& c) -> auto& { return c.server.shutdown_grace_seconds; }),
+      between("server", "threads", [](Config& c) -> auto& { return c.server.threads; }, 1, 64,
+              "an integer from 1 to 64"),
+
+      text("storage", "dir", [](Config& c) -> auto& { return c.storage.dir; }, "a non-empty string",
+           non_empty),
+      positive("storage", "quarantine_max_events",
+               [](Config& c) -> auto& { return c.storage.quarantine_max_events; }),
+      positive("storage", "quarantine_max_body_bytes",
+               [](Config& c) -> auto& { return c.storage.quarantine_max_body_bytes; }),
+      positive("storage", "max_batch_requests",
+               [](Config& c) -> auto& { return c.storage.max_batch_requests; }),
+      flag("storage", "sync", [](Config& c) -> auto& { return c.storage.sync; }),
+
+      secret("auth", "jwt_secret", [](Config& c) -> auto& { return c.auth.jwt_secret; }),
+      secret("auth", "admin_token", [](Config& c) -> auto& { return c.auth.admin_token; }),
+
+      secret("wompi", "events_secret", [](Config& c) -> auto& { return c.gateways.wompi.events_secret; }),
+      secret("wompi", "integrity_secret",
+             [](Config& c) -> auto& { return c.gateways.wompi.integrity_secret; }),
+      text("wompi", "api_base", [](Config& c) -> auto& { return c.gateways.wompi.api_base; },
+           "a URL starting with http:// or https://", is_url),
+
+      secret("mercadopago", "webhook_secret",
+             [](Config& c) -> auto& { return c.gateways.mercadopago.webhook_secret; }),
+      secret("mercadopago", "access_token",
+             [](Config& c) -> auto& { return c.gateways.mercadopago.access_token; }),
+      text("mercadopago", "api_base", [](Config& c) -> auto& { return c.gateways.mercadopago.api_base; },
+           "a URL starting with http:// or https://", is_url),
+
+      secret("stripe", "webhook_secret", [](Config& c) -> auto& { return c.gateways.stripe.webhook_secret; }),
+
+      positive("webhooks", "signature_tolerance_seconds",
+               [](Config& c) -> auto& { return c.gateways.signature_tolerance_seconds; }),
+
+      positive("reservations", "ttl_seconds", [](Config& c) -> auto& { return c.reservations.ttl_seconds; }),
+      retry_schedule(),
+      text("log", "level", [](Config& c) -> auto& { return c.log.level; },
+           "one of trace, debug, info, warn, error, off", is_log_level),
+  };
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) {
+    if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> all = make_keys();
+  return all;
+}
+
+const Key* find_key(std::string_view section, std::string_view name) {
+  for (const Key& key : keys()) {
+    if (key.section == section && key.name == name) return &key;
+  }
+  return nullptr;
+}
+
+bool is_section(std::string_view section) {
+  return std::any_of(keys().begin(), keys().end(), [&](const Key& k) { return k.section == section; });
+}
+
+std::string env_name(const Key& key) {
+  return "BITACORA_" + upper(key.section) + "_" + upper(key.name);
+}
+
+bool valid_source_name(std::string_view source) {
+  constexpr std::array reserved{"wompi", "mercadopago", "mp", "stripe", "standard"};
+  if (source.empty() || source.size() > 64) return false;
+  if (std::find(reserved.begin(), reserved.end(), source) != reserved.end()) return false;
+  return std::all_of(source.begin(), source.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+  });
+}
+
+// The same rule the Standard Webhooks verifier applies (http/gateways/detail.cpp), checked at start
+// so a bad secret stops the server instead of failing every delivery.
+bool valid_standard_secret(std::string_view secret) {
+  constexpr std::string_view prefix = "whsec_";
+  if (!secret.starts_with(prefix)) return false;
+  const auto key = crypto::base64_decode(secret.substr(prefix.size()));
+  return key && !key->empty();
+}
+
+std::string standard_env_name(std::string_view source) {
+  return "BITACORA_STANDARD_WEBHOOKS_" + upper(source) + "_SECRET";
+}
+
+std::string quoted(std::string_view text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace bitacora::app::config_detail

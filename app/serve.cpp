@@ -1,0 +1,97 @@
+#include "app/serve.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <fstream>
+
+#include "actors/webhook_inbox.hpp"
+#include "actors/webhook_queries.hpp"
+#include "http/routes.hpp"
+#include "http/server.hpp"
+#include "storage/log.hpp"
+#include "storage/writer.hpp"
+
+namespace bitacora::app {
+namespace {
+
+bool write_port_file(const std::string& path, std::uint16_t port) {
+  // Written whole under a temporary name, then renamed, so a reader never sees half a number.
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << '\n';
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+}  // namespace
+
+int serve(const Config& config, const ServeFlags& flags) {
+  // A full disk or a file-size limit must surface as a failed write (503), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+  const auto started = std::chrono::steady_clock::now();
+  const Clock& clock = SystemClock::instance();
+  metrics::Registry metrics;
+
+  auto log = storage::EventLog::open(config.storage);
+  if (!log) {
+    spdlog::critical("{}", log.error().message);
+    return 1;
+  }
+  auto writer = storage::LogWriter::start(**log, clock, metrics);
+  if (!writer) {
+    spdlog::critical("cannot start the log writer: {}", writer.error().message);
+    return 1;
+  }
+  actors::WebhookInbox inbox(**writer, clock, metrics, config.storage.quarantine_max_body_bytes);
+  actors::WebhookQueries queries(**log);
+  boost::asio::thread_pool blocking(2);
+
+  http::Services services{config.auth,
+                          config.gateways,
+                          inbox,
+                          queries,
+                          [&] {
+                            return http::StorageStatus{(*writer)->healthy(), (*writer)->last_seq(), config.storage.dir};
+                          },
+                          metrics,
+                          clock,
+                          blocking};
+  http::Server server(config.server, http::make_router(services), metrics);
+  try {
+    server.listen();
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot listen on {}:{}: {}", config.server.host, config.server.port, e.what());
+    (*writer)->stop();
+    return 1;
+  }
+  if (flags.port_file && !write_port_file(*flags.port_file, server.port())) {
+    spdlog::critical("cannot write the port file {}", *flags.port_file);
+    (*writer)->stop();
+    return 1;
+  }
+
+  boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {} received", signal);
+    server.shutdown();
+  });
+
+  auto startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  spdlog::info("bitacora listening on {}:{} (data in {}, last seq {}, started in {} ms)", config.server.host,
+               server.port(), config.storage.dir, (*writer)->last_seq(), startup_ms.count());
+  server.run();
+
+  blocking.join();
+  (*writer)->stop();
+  spdlog::info("stopped cleanly at seq {}", (*writer)->last_seq());
+  return 0;
+}
+
+}  // namespace bitacora::app

@@ -1,0 +1,37 @@
+// The envelope every stored event travels in, and its binary codec.
+//
+// Layout, format version 1 (all integers little-endian fixed width unless noted):
+//   u8 format_version | varint len + stream | u64 stream_version | varint len + type |
+//   i64 at (µs since epoch, UTC) | varint len + data (the event's JSON payload)
+// A new field means a new format version; decode keeps reading every older version.
+// Pure value code; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "support/result.hpp"
+#include "support/time.hpp"
+
+namespace bitacora::events {
+
+using Seq = std::uint64_t;  // global sequence number, dense, from 1
+
+inline constexpr std::uint8_t kEnvelopeFormat = 1;
+
+struct Envelope {
+  std::string stream;            // "webhook/stripe:evt_1", "order/ORD-1", …
+  std::uint64_t stream_version = 0;  // 1 for a stream's first event
+  std::string type;              // the event struct's name: "WebhookReceived"
+  Micros at = 0;                 // when it was appended
+  std::string data;              // the event's own JSON (see the event's codec)
+};
+
+[[nodiscard]] std::string encode(const Envelope& e);
+[[nodiscard]] Result<Envelope> decode_envelope(std::string_view bytes);
+
+// The same envelope as one JSON object: {"seq","stream","version","type","at","data"} (API.md §5).
+[[nodiscard]] std::string to_json(Seq seq, const Envelope& e);
+
+}  // namespace bitacora::events

@@ -1,0 +1,38 @@
+// Services: what the handlers reach, handed to them at wiring time by app/. Handlers talk to
+// actors and services only — never to RocksDB.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "actors/webhook_inbox.hpp"
+#include "actors/webhook_queries.hpp"
+#include "http/gateways/gateway_config.hpp"
+#include "http/server_options.hpp"
+#include "support/metrics.hpp"
+#include "support/time.hpp"
+
+namespace bitacora::http {
+
+struct StorageStatus {
+  bool writable = true;
+  std::uint64_t last_seq = 0;
+  std::string dir;
+};
+
+struct Services {
+  const AuthOptions& auth;
+  const gateways::GatewayConfig& gateways;
+  actors::WebhookInbox& inbox;
+  const actors::WebhookQueries& queries;
+  std::function<StorageStatus()> storage_status;
+  metrics::Registry& metrics;
+  const Clock& clock;
+  boost::asio::thread_pool& blocking;  // for work that reads RocksDB or otherwise blocks
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+}  // namespace bitacora::http

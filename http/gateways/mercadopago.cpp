@@ -1,0 +1,79 @@
+// Mercado Pago (gateways.md §2): the x-signature HMAC covers the query's data.id, the request id
+// and ts, never the body; the payment itself is fetched from the API later.
+#include "http/gateways/detail.hpp"
+#include "http/gateways/signing.hpp"
+#include "http/gateways/verify.hpp"
+#include "http/url.hpp"
+#include "support/crypto.hpp"
+
+namespace bitacora::http::gateways {
+
+namespace {
+
+struct SignatureParts {
+  std::string_view ts;
+  std::string_view v1;
+};
+
+// "ts=…,v1=…": split on ',', then on the first '=', trimmed; a key's first occurrence wins.
+SignatureParts parse_signature(std::string_view header) {
+  SignatureParts parts;
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    const std::string_view piece = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    const std::size_t eq = piece.find('=');
+    if (eq == std::string_view::npos) continue;
+    const auto key = detail::trim(piece.substr(0, eq));
+    const auto value = detail::trim(piece.substr(eq + 1));
+    if (key == "ts" && parts.ts.empty()) parts.ts = value;
+    if (key == "v1" && parts.v1.empty()) parts.v1 = value;
+  }
+  return parts;
+}
+
+std::optional<std::string> text_at(simdjson::dom::element root, std::string_view path) {
+  const auto value = detail::find(root, path);
+  return value ? detail::scalar_text(*value) : std::nullopt;
+}
+
+}  // namespace
+
+Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret) {
+  if (webhook_secret.empty())
+    return detail::invalid_signature("mercadopago webhook secret not configured");
+  const auto header = req.header("x-signature");
+  if (!header) return detail::invalid_signature("mercadopago x-signature header missing");
+  const auto parts = parse_signature(*header);
+  if (parts.ts.empty() || parts.v1.empty()) {
+    return detail::invalid_signature("mercadopago x-signature lacks ts or v1");
+  }
+
+  const auto query_data_id = query_param(req.query, "data.id");
+  const auto request_id = detail::trim(req.header("x-request-id").value_or(""));
+  const auto manifest = mercadopago_manifest(query_data_id.value_or(""), request_id, parts.ts);
+  if (!crypto::hex_equal(crypto::hmac_sha256(webhook_secret.reveal(), manifest), parts.v1)) {
+    return detail::invalid_signature("mercadopago x-signature does not match");
+  }
+
+  const auto body = detail::parse_object(req.body);
+  if (!body) return detail::malformed_payload("mercadopago body is not a JSON object");
+  const simdjson::dom::element root = *body;
+
+  const auto action = detail::string_at(root, "action");
+  const auto type = detail::string_at(root, "type");
+  Accepted accepted;
+  if (const auto id = text_at(root, "id")) {
+    accepted.dedupe_key = "mercadopago:" + *id;
+  } else {
+    const auto key_type = type ? std::optional<std::string>(*type) : query_param(req.query, "type");
+    const auto key_data_id = text_at(root, "data.id");
+    accepted.dedupe_key = "mercadopago:" + key_type.value_or("") + ":" +
+                          key_data_id.value_or(query_data_id.value_or("")) + ":" +
+                          std::string(action.value_or(""));
+  }
+  accepted.event_type = std::string(action ? *action : type.value_or("unknown"));
+  return accepted;
+}
+
+}  // namespace bitacora::http::gateways

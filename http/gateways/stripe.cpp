@@ -1,0 +1,70 @@
+// Stripe (gateways.md §3): HMAC-SHA256 of "t.body" keyed with the whsec_ string itself; any v1 may
+// match; the timestamp must be within the tolerance of now.
+#include <vector>
+
+#include "http/gateways/detail.hpp"
+#include "http/gateways/verify.hpp"
+#include "support/crypto.hpp"
+
+namespace bitacora::http::gateways {
+
+namespace {
+
+struct StripeHeader {
+  std::string_view t;  // as sent: the signed bytes use this text
+  std::vector<std::string_view> v1;
+};
+
+// "t=…,v1=…[,v1=…][,v0=…]": comma-separated key=value pairs, trimmed; other keys ignored.
+StripeHeader parse_header(std::string_view header) {
+  StripeHeader parsed;
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    const std::string_view piece = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    const std::size_t eq = piece.find('=');
+    if (eq == std::string_view::npos) continue;
+    const auto key = detail::trim(piece.substr(0, eq));
+    const auto value = detail::trim(piece.substr(eq + 1));
+    if (key == "t" && parsed.t.empty()) parsed.t = value;
+    if (key == "v1" && !value.empty()) parsed.v1.push_back(value);
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Verdict verify_stripe(const InboundRequest& req, const Secret& secret, std::int64_t now_s,
+                      int tolerance_s) {
+  if (secret.empty()) return detail::invalid_signature("stripe webhook secret not configured");
+  const auto header = req.header("stripe-signature");
+  if (!header) return detail::invalid_signature("stripe Stripe-Signature header missing");
+  const auto parsed = parse_header(*header);
+  const auto t = detail::parse_int64(parsed.t);
+  if (!t || parsed.v1.empty()) {
+    return detail::invalid_signature("stripe Stripe-Signature lacks an integer t or a v1");
+  }
+  if (!detail::within_tolerance(*t, now_s, tolerance_s)) {
+    return detail::invalid_signature("stripe signature timestamp is stale (outside the tolerance)");
+  }
+
+  const auto signed_text = std::string(parsed.t) + "." + std::string(req.body);
+  const auto digest = crypto::hmac_sha256(secret.reveal(), signed_text);
+  bool matched = false;
+  for (const auto candidate : parsed.v1) matched |= crypto::hex_equal(digest, candidate);
+  if (!matched) return detail::invalid_signature("stripe signature does not match");
+
+  const auto body = detail::parse_object(req.body);
+  if (!body) return detail::malformed_payload("stripe body is not a JSON object");
+  const auto id = detail::string_at(*body, "id");
+  if (!id) return detail::malformed_payload("stripe event lacks a string id");
+
+  Accepted accepted;
+  accepted.dedupe_key = "stripe:" + std::string(*id);
+  accepted.event_type = std::string(detail::string_at(*body, "type").value_or("unknown"));
+  accepted.order_reference =
+      std::string(detail::string_at(*body, "data.object.metadata.order_reference").value_or(""));
+  return accepted;
+}
+
+}  // namespace bitacora::http::gateways

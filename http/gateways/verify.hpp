@@ -1,0 +1,47 @@
+// Signature verification and payload parsing for each gateway, exactly as ../shared/spec/gateways.md
+// says. Pure functions; thread-safe. Every comparison of a signature is constant-time.
+//
+// Order of checks: where the signature lives in a header (Mercado Pago, Stripe, Standard Webhooks)
+// it is checked first (401), then the body is parsed (400). Wompi's checksum lives inside the body,
+// so a body that is not JSON is 400 before any signature can be checked.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "http/gateways/inbound.hpp"
+#include "support/secret.hpp"
+
+namespace bitacora::http::gateways {
+
+// Wompi (gateways.md §1). Checksum from `signature.properties` read under `data`, then `timestamp`,
+// then the secret; SHA-256 hex compared case-insensitively. Dedupe key "wompi:" + lower-case
+// checksum; type = `event`; order reference = `data.transaction.reference` when present.
+[[nodiscard]] Verdict verify_wompi(const InboundRequest& req, const Secret& events_secret);
+
+// Mercado Pago (gateways.md §2). `x-signature: ts=…,v1=…` over the manifest built from the
+// query's `data.id` (lower-cased), `x-request-id` and `ts`; parts with a missing value are left out.
+// Dedupe key "mercadopago:" + body `id`, else "mercadopago:{type}:{data.id}:{action}".
+// type = body `action` when present, else body `type`. No order reference (fetched later).
+[[nodiscard]] Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret);
+
+// Stripe (gateways.md §3). `Stripe-Signature: t=…,v1=…[,v1=…]`; any v1 may match; |now - t| ≤
+// tolerance. Dedupe key "stripe:" + event `id` (required); type = `type`; order reference =
+// `data.object.metadata.order_reference` when present.
+[[nodiscard]] Verdict verify_stripe(const InboundRequest& req, const Secret& secret,
+                                    std::int64_t now_s, int tolerance_s = 300);
+
+// Standard Webhooks (gateways.md §4) for a configured `source`. Dedupe key "{source}:" +
+// `webhook-id`; type = body `type` when present (else "unknown"); order reference =
+// `data.order_reference` when present. The body must be JSON.
+[[nodiscard]] Verdict verify_standard(const InboundRequest& req, std::string_view source,
+                                      const Secret& secret, std::int64_t now_s, int tolerance_s = 300);
+
+// Wompi's integrity signature for checkout (gateways.md §1.6), lower-case hex.
+[[nodiscard]] std::string wompi_integrity_signature(std::string_view reference,
+                                                    std::int64_t amount_in_cents,
+                                                    std::string_view currency,
+                                                    const Secret& integrity_secret);
+
+}  // namespace bitacora::http::gateways

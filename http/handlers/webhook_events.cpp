@@ -1,0 +1,105 @@
+// GET /api/webhook-events and GET /api/webhook-events/{id} (API.md §2), admin only.
+#include <boost/asio/post.hpp>
+
+#include <charconv>
+
+#include "http/auth.hpp"
+#include "http/routes.hpp"
+#include "http/url.hpp"
+#include "support/json_writer.hpp"
+
+namespace bitacora::http {
+namespace {
+
+void write_item(JsonWriter& w, const actors::WebhookItem& item) {
+  const auto& s = item.summary;
+  w.field("id", item.id).field("gateway", s.gateway);
+  s.event_type.empty() ? w.key("type").null() : w.field("type", s.event_type);
+  w.field("status", domain::to_string(s.status)).field("attempts", static_cast<std::uint64_t>(s.attempts));
+  s.next_retry_at ? w.field("next_retry_at", format_rfc3339(s.next_retry_at)) : w.key("next_retry_at").null();
+  s.last_error.empty() ? w.key("last_error").null() : w.field("last_error", s.last_error);
+  w.field("received_at", format_rfc3339(s.received_at));
+  s.order_reference.empty() ? w.key("order_reference").null() : w.field("order_reference", s.order_reference);
+  s.key.empty() ? w.key("key").null() : w.field("key", s.key);
+}
+
+Response bad_parameter(std::string_view name, std::string_view why) {
+  return error_response(bhttp::status::bad_request, "invalid_parameter", std::string(name) + ": " + std::string(why),
+                        "\"parameter\":\"" + std::string(name) + "\"");
+}
+
+Response storage_error(const Error& e) {
+  return error_response(bhttp::status::service_unavailable, "storage_unavailable", e.message);
+}
+
+// Parses the list filter from the query string, or the 400 to send.
+std::variant<actors::WebhookFilter, Response> parse_filter(std::string_view query) {
+  actors::WebhookFilter f;
+  if (auto status = query_param(query, "status"); status && !status->empty()) {
+    domain::WebhookStatus parsed;
+    if (!domain::parse_webhook_status(*status, parsed))
+      return bad_parameter("status", "expected pending, processing, succeeded, failed or quarantined");
+    f.status = parsed;
+  }
+  if (auto g = query_param(query, "gateway"); g && !g->empty()) f.gateway = *g;
+  if (auto t = query_param(query, "type"); t && !t->empty()) f.type = *t;
+  if (auto c = query_param(query, "cursor"); c && !c->empty()) f.cursor = *c;
+  if (auto l = query_param(query, "limit"); l && !l->empty()) {
+    std::size_t n = 0;
+    auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
+    if (ec != std::errc() || ptr != l->data() + l->size() || n < 1 || n > 500)
+      return bad_parameter("limit", "expected an integer from 1 to 500");
+    f.limit = n;
+  }
+  return f;
+}
+
+}  // namespace
+
+void add_webhook_event_routes(Router& router, Services& s) {
+  router.add(bhttp::verb::get, "/api/webhook-events", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+    auto parsed = parse_filter(p.query);
+    if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
+    boost::asio::post(s.blocking, [&s, f = std::get<actors::WebhookFilter>(std::move(parsed)), respond]() {
+      auto page = s.queries.list(f);
+      if (!page) {
+        if (page.error().code == Errc::invalid_argument) return respond(bad_parameter("cursor", page.error().message));
+        return respond(storage_error(page.error()));
+      }
+      JsonWriter w;
+      w.begin_object().key("items").begin_array();
+      for (const auto& item : page->items) {
+        w.begin_object();
+        write_item(w, item);
+        w.end_object();
+      }
+      w.end_array();
+      page->next_cursor ? w.field("next_cursor", *page->next_cursor) : w.key("next_cursor").null();
+      w.end_object();
+      respond(json_response(bhttp::status::ok, std::move(w).str()));
+    });
+  });
+
+  router.add(bhttp::verb::get, "/api/webhook-events/{id}", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+    boost::asio::post(s.blocking, [&s, id = p[0], respond]() {
+      auto found = s.queries.find(id);
+      if (!found) return respond(storage_error(found.error()));
+      if (!found->has_value())
+        return respond(error_response(bhttp::status::not_found, "not_found", "no webhook event " + id));
+      const auto& d = **found;
+      JsonWriter w;
+      w.begin_object();
+      write_item(w, d.item);
+      w.field("payload", d.payload).field("query", d.query);
+      if (!d.quarantine_reason.empty()) w.field("quarantine_reason", d.quarantine_reason);
+      w.key("history").begin_array();
+      for (const auto& ev : d.history) w.raw(events::to_json(ev.seq, ev.envelope));
+      w.end_array().end_object();
+      respond(json_response(bhttp::status::ok, std::move(w).str()));
+    });
+  });
+}
+
+}  // namespace bitacora::http

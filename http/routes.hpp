@@ -1,0 +1,21 @@
+// The routes of API.md, one registration function per resource (http/handlers/*.cpp).
+#pragma once
+
+#include "http/context.hpp"
+#include "http/router.hpp"
+
+namespace bitacora::http {
+
+void add_webhook_routes(Router& router, Services& services);        // §1 POST /webhooks/…
+void add_webhook_event_routes(Router& router, Services& services);  // §2 /api/webhook-events
+void add_operations_routes(Router& router, Services& services);     // §5 /health, /metrics
+
+[[nodiscard]] inline Router make_router(Services& services) {
+  Router r;
+  add_webhook_routes(r, services);
+  add_webhook_event_routes(r, services);
+  add_operations_routes(r, services);
+  return r;
+}
+
+}  // namespace bitacora::http

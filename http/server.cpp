@@ -1,0 +1,115 @@
+#include "http/server.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "http/session.hpp"
+
+namespace bitacora::http {
+
+namespace net = boost::asio;
+using net::ip::tcp;
+
+Server::Server(ServerOptions options, Router router, metrics::Registry& metrics)
+    : options_(std::move(options)),
+      router_(std::move(router)),
+      metrics_(metrics),
+      rejected_connections_(metrics.counter("bitacora_http_connections_rejected_total",
+                                            "Connections closed at once because max_connections was reached")),
+      acceptor_(ioc_) {
+  metrics.gauge("bitacora_http_connections", "Open HTTP connections",
+                [this] { return static_cast<double>(connections_.load()); });
+}
+
+Server::~Server() = default;
+
+void Server::listen() {
+  tcp::endpoint endpoint(net::ip::make_address(options_.host), options_.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(net::socket_base::reuse_address(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(net::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+}
+
+void Server::run() {
+  accept();
+  std::vector<std::thread> extra;
+  for (int i = 1; i < options_.threads; ++i) extra.emplace_back([this] { ioc_.run(); });
+  ioc_.run();
+  for (auto& t : extra) t.join();
+}
+
+void Server::accept() {
+  acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open()) return;
+    if (ec) {
+      spdlog::warn("accept failed: {}", ec.message());
+    } else if (connections_.load() >= options_.max_connections) {
+      rejected_connections_.inc();
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      ++connections_;
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      {
+        std::lock_guard lock(sessions_mu_);
+        sessions_.emplace(session.get(), session);
+      }
+      session->start();
+    }
+    accept();
+  });
+}
+
+void Server::shutdown() {
+  net::post(ioc_, [this] {
+    if (draining_.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing {} open ones", connections_.load());
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(sessions_mu_);
+      for (auto& [ptr, weak] : sessions_)
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+    for (auto& s : live) s->drain();
+    live.clear();
+    auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::seconds(options_.shutdown_grace_seconds));
+    timer->async_wait([this, timer](boost::system::error_code ec) {
+      if (ec) return;
+      spdlog::warn("shutdown grace ended with {} connections open; closing them", connections_.load());
+      ioc_.stop();
+    });
+    stop_when_idle();
+  });
+}
+
+void Server::stop_when_idle() {
+  if (draining_.load() && connections_.load() == 0) ioc_.stop();
+}
+
+void Server::on_session_closed(Session* s) {
+  {
+    std::lock_guard lock(sessions_mu_);
+    sessions_.erase(s);
+  }
+  --connections_;
+  if (draining_.load()) net::post(ioc_, [this] { stop_when_idle(); });
+}
+
+void Server::record(std::string_view route, unsigned status, double seconds) {
+  auto labels = "route=\"" + metrics::label_value(route) + "\",code=\"" + std::to_string(status) + "\"";
+  metrics_.counter("bitacora_http_requests_total", "HTTP requests by route and status", labels).inc();
+  metrics_.histogram("bitacora_http_request_duration_seconds", "HTTP request latency by route and status", labels,
+                     metrics::latency_buckets())
+      .observe(seconds);
+}
+
+}  // namespace bitacora::http

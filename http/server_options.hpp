@@ -1,0 +1,30 @@
+// Options of the HTTP server ([server] in the TOML file, API.md §7). Defaults are the values below.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "support/secret.hpp"
+
+namespace bitacora::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";           // [server] listen = "host:port"
+  std::uint16_t port = 8080;                // port 0 picks a free port (logged and written to the data dir)
+  std::size_t max_body_bytes = 1048576;     // larger bodies → 413
+  std::size_t max_header_bytes = 16384;     // larger header blocks → 431
+  std::size_t max_connections = 4096;       // past this, new connections are closed at once
+  int idle_timeout_seconds = 60;            // keep-alive connection with no request
+  int read_timeout_seconds = 15;            // a request must arrive whole within this
+  int threads = 1;                          // I/O threads
+  int shutdown_grace_seconds = 10;          // SIGTERM: time in-flight requests get to finish
+};
+
+// [auth]: the shoppers' JWT key (HS256) and the operators' bearer token.
+struct AuthOptions {
+  Secret jwt_secret;
+  Secret admin_token;
+};
+
+}  // namespace bitacora::http

@@ -1,0 +1,51 @@
+// Session: one keep-alive HTTP connection. Reads a request (header, then body, within the limits),
+// hands it to the router, writes the response, and reads again. All its work runs on its strand.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "http/message.hpp"
+
+namespace bitacora::http {
+
+class Server;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, Server& server);
+  ~Session();
+  void start();
+  // Called on shutdown: an idle connection closes now, a busy one after its response.
+  void drain();
+
+ private:
+  void wait_for_request();
+  void read_header();
+  void on_header(boost::beast::error_code ec);
+  void read_body();
+  void on_body(boost::beast::error_code ec);
+  void dispatch();
+  void send(Response res, bool force_close = false);
+  void on_written(bool close, boost::beast::error_code ec);
+  void fail_read(boost::beast::error_code ec);
+  void close();
+
+  enum class State { idle, reading, busy, closed };
+
+  boost::beast::tcp_stream stream_;
+  Server& server_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Request request_;
+  std::shared_ptr<Response> response_;
+  State state_ = State::idle;
+  std::string_view route_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace bitacora::http

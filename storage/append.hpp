@@ -1,0 +1,61 @@
+// What one caller asks the log writer to make durable, and what it is told back.
+// An AppendRequest is applied all-or-nothing, inside the writer's group-commit batch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "events/envelope.hpp"
+#include "support/result.hpp"
+
+namespace bitacora::storage {
+
+struct NewEvent {
+  std::string stream;
+  std::string type;
+  std::string data;  // the event's JSON
+};
+
+// Secondary tables kept in step with the log, in the same batch (rebuildable from the log).
+enum class Index : std::uint8_t {
+  webhooks,  // seq of a webhook's first event → its summary row (list of API.md §2)
+};
+
+struct IndexPut {
+  Index index;
+  std::optional<std::string> key;  // nullopt: the append's own first sequence, big-endian
+  std::string value;
+};
+
+struct AppendRequest {
+  std::vector<NewEvent> events;
+  // When set and already stored (or earlier in the same batch), nothing is appended and the
+  // outcome is `duplicate` with the original's first sequence.
+  std::optional<std::string> dedupe_key;
+  // When set, the first event's stream must currently be at this version (0: a new stream),
+  // else Errc::conflict.
+  std::optional<std::uint64_t> expected_version;
+  std::vector<IndexPut> index_puts;
+  // Named counters kept in `meta`, moved by these deltas in the same batch (e.g. webhooks pending).
+  std::vector<std::pair<std::string, std::int64_t>> counter_deltas;
+};
+
+struct AppendOutcome {
+  bool duplicate = false;
+  events::Seq first_seq = 0;  // of this append, or of the original when duplicate
+  events::Seq last_seq = 0;
+  std::uint64_t last_version = 0;  // of the first event's stream after the append
+};
+
+using AppendCallback = std::function<void(Result<AppendOutcome>)>;
+
+// A rejected webhook kept for inspection in the bounded `quarantine` family.
+struct QuarantineRequest {
+  std::string record;  // encoded by the caller
+};
+
+}  // namespace bitacora::storage

@@ -1,0 +1,38 @@
+// Key encodings of the column families (DESIGN.md "Storage layout"). Big-endian integers so that
+// RocksDB's bytewise order is numeric order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bitacora::storage::keys {
+
+[[nodiscard]] inline std::string be64(std::uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    s[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return s;
+}
+
+[[nodiscard]] inline std::optional<std::uint64_t> read_be64(std::string_view s) {
+  if (s.size() != 8) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) v = (v << 8) | static_cast<unsigned char>(c);
+  return v;
+}
+
+// `streams` family: stream id, 0x00, version (BE). Stream ids never contain 0x00.
+[[nodiscard]] inline std::string stream_entry(std::string_view stream, std::uint64_t version) {
+  std::string k;
+  k.reserve(stream.size() + 9);
+  k.append(stream);
+  k.push_back('\0');
+  k += be64(version);
+  return k;
+}
+
+}  // namespace bitacora::storage::keys

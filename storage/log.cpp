@@ -1,0 +1,202 @@
+#include "storage/log.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include <filesystem>
+
+#include "storage/keys.hpp"
+
+namespace bitacora::storage {
+namespace {
+
+constexpr Family kFamilies[] = {Family::events,    Family::streams, Family::dedupe,
+                                Family::timers,    Family::snapshots, Family::meta,
+                                Family::quarantine, Family::webhooks};
+
+Error io_error(const rocksdb::Status& s, std::string_view what) {
+  return Error{Errc::unavailable, std::string(what) + ": " + s.ToString()};
+}
+
+rocksdb::ColumnFamilyOptions family_options(Family f) {
+  rocksdb::ColumnFamilyOptions o;
+  if (f == Family::dedupe || f == Family::streams) {
+    // Point lookups of keys that are usually absent (a new webhook's dedupe key, a new stream).
+    rocksdb::BlockBasedTableOptions t;
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  }
+  return o;
+}
+
+}  // namespace
+
+const char* family_name(Family f) noexcept {
+  switch (f) {
+    case Family::events: return "events";
+    case Family::streams: return "streams";
+    case Family::dedupe: return "dedupe";
+    case Family::timers: return "timers";
+    case Family::snapshots: return "snapshots";
+    case Family::meta: return "meta";
+    case Family::quarantine: return "quarantine";
+    case Family::webhooks: return "webhooks";
+  }
+  return "?";
+}
+
+EventLog::EventLog(LogOptions options, OpenMode mode) : options_(std::move(options)), mode_(mode) {}
+
+EventLog::~EventLog() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  if (mode_ == OpenMode::read_write) db_->SyncWAL();
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* EventLog::handle(Family f) const noexcept {
+  return handles_[static_cast<size_t>(f) + 1];  // [0] is RocksDB's default family
+}
+
+Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, OpenMode mode) {
+  std::unique_ptr<EventLog> log(new EventLog(options, mode));
+  std::error_code ec;
+  if (mode == OpenMode::read_write) {
+    std::filesystem::create_directories(options.dir, ec);
+    if (ec) return Error{Errc::unavailable, "cannot create " + options.dir + ": " + ec.message()};
+  } else if (!std::filesystem::exists(options.dir + "/CURRENT")) {
+    return Error{Errc::not_found, options.dir + " holds no bitacora database"};
+  }
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db_options.keep_log_file_num = 3;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
+  for (Family f : kFamilies) descriptors.emplace_back(family_name(f), family_options(f));
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      mode == OpenMode::read_write
+          ? rocksdb::DB::Open(db_options, options.dir, descriptors, &log->handles_, &raw)
+          : rocksdb::DB::OpenForReadOnly(db_options, options.dir, descriptors, &log->handles_, &raw);
+  if (!s.ok()) return io_error(s, "cannot open the log in " + options.dir);
+  log->db_.reset(raw);
+
+  // Format version: written on first open, checked on every later one.
+  auto stored = log->get(Family::meta, "format_version");
+  if (!stored) return stored.error();
+  if (!stored->has_value()) {
+    if (mode == OpenMode::read_only) return Error{Errc::data_loss, "log has no format version"};
+    rocksdb::WriteOptions w;
+    w.sync = true;
+    s = raw->Put(w, log->handle(Family::meta), "format_version", std::to_string(kStorageFormat));
+    if (!s.ok()) return io_error(s, "cannot write the format version");
+  } else if (**stored != std::to_string(kStorageFormat)) {
+    return Error{Errc::data_loss, "log format " + **stored + " is not supported (this build reads " +
+                                      std::to_string(kStorageFormat) + ")"};
+  }
+  return log;
+}
+
+Result<std::optional<std::string>> EventLog::get(Family family, const std::string& key) const {
+  std::string value;
+  auto s = db_->Get(rocksdb::ReadOptions(), handle(family), key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return io_error(s, "read failed");
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<events::Seq> EventLog::last_seq() const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::events)));
+  it->SeekToLast();
+  if (!it->status().ok()) return io_error(it->status(), "read failed");
+  if (!it->Valid()) return events::Seq{0};
+  return keys::read_be64(it->key().ToStringView()).value_or(0);
+}
+
+Result<std::optional<StoredEvent>> EventLog::read(events::Seq seq) const {
+  auto raw = get(Family::events, keys::be64(seq));
+  if (!raw) return raw.error();
+  if (!raw->has_value()) return std::optional<StoredEvent>();
+  auto env = events::decode_envelope(**raw);
+  if (!env) return Error{Errc::data_loss, "seq " + std::to_string(seq) + ": " + env.error().message};
+  return std::optional<StoredEvent>(StoredEvent{seq, std::move(*env)});
+}
+
+Result<std::vector<StoredEvent>> EventLog::read_from(events::Seq from, std::size_t limit) const {
+  std::vector<StoredEvent> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::events)));
+  for (it->Seek(keys::be64(from)); it->Valid() && out.size() < limit; it->Next()) {
+    auto seq = keys::read_be64(it->key().ToStringView()).value_or(0);
+    auto env = events::decode_envelope(it->value().ToStringView());
+    if (!env) return Error{Errc::data_loss, "seq " + std::to_string(seq) + ": " + env.error().message};
+    out.push_back(StoredEvent{seq, std::move(*env)});
+  }
+  if (!it->status().ok()) return io_error(it->status(), "read failed");
+  return out;
+}
+
+Result<std::vector<StoredEvent>> EventLog::read_stream(const std::string& stream,
+                                                       std::uint64_t from_version,
+                                                       std::size_t limit) const {
+  std::vector<StoredEvent> out;
+  const std::string prefix = stream + '\0';
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::streams)));
+  for (it->Seek(keys::stream_entry(stream, from_version)); it->Valid() && out.size() < limit; it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    auto seq = keys::read_be64(it->value().ToStringView());
+    if (!seq) return Error{Errc::data_loss, "stream index of " + stream + " is corrupt"};
+    auto ev = read(*seq);
+    if (!ev) return ev.error();
+    if (!ev->has_value()) return Error{Errc::data_loss, "stream " + stream + " names missing seq " + std::to_string(*seq)};
+    out.push_back(std::move(**ev));
+  }
+  if (!it->status().ok()) return io_error(it->status(), "read failed");
+  return out;
+}
+
+Result<std::uint64_t> EventLog::stream_version(const std::string& stream) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::streams)));
+  it->SeekForPrev(keys::stream_entry(stream, UINT64_MAX));
+  if (!it->status().ok()) return io_error(it->status(), "read failed");
+  const std::string prefix = stream + '\0';
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
+  return keys::read_be64(it->key().ToStringView().substr(prefix.size())).value_or(0);
+}
+
+Result<std::optional<events::Seq>> EventLog::find_dedupe(const std::string& key) const {
+  auto raw = get(Family::dedupe, key);
+  if (!raw) return raw.error();
+  if (!raw->has_value()) return std::optional<events::Seq>();
+  return std::optional<events::Seq>(keys::read_be64(**raw).value_or(0));
+}
+
+Result<std::int64_t> EventLog::counter(const std::string& name) const {
+  auto raw = get(Family::meta, "counter/" + name);
+  if (!raw) return raw.error();
+  if (!raw->has_value()) return std::int64_t{0};
+  return static_cast<std::int64_t>(keys::read_be64(**raw).value_or(0));
+}
+
+Status EventLog::scan(Family family, const std::optional<std::string>& from, bool reverse,
+                      const RowVisitor& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+  if (reverse) {
+    from ? it->SeekForPrev(*from) : it->SeekToLast();
+  } else {
+    from ? it->Seek(*from) : it->SeekToFirst();
+  }
+  for (; it->Valid(); reverse ? it->Prev() : it->Next()) {
+    if (!visit(it->key().ToStringView(), it->value().ToStringView())) break;
+  }
+  if (!it->status().ok()) return io_error(it->status(), "scan failed");
+  return ok_status();
+}
+
+}  // namespace bitacora::storage

@@ -1,0 +1,86 @@
+// EventLog: the RocksDB database behind bitacora — column families, opening, and every read.
+// Writes go only through LogWriter (storage/writer.hpp), which owns sequence assignment.
+//
+// Thread-safety: all const reads may be called from any thread concurrently. Reads may block on
+// disk: call them from a blocking pool, never from an I/O or CAF worker thread.
+// Opened read-only (`OpenMode::read_only`) it can sit beside a running server.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "events/envelope.hpp"
+#include "storage/append.hpp"
+#include "storage/log_options.hpp"
+#include "support/result.hpp"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace bitacora::storage {
+
+inline constexpr std::uint32_t kStorageFormat = 1;  // `meta` "format_version"
+
+struct StoredEvent {
+  events::Seq seq = 0;
+  events::Envelope envelope;
+};
+
+enum class OpenMode { read_write, read_only };
+
+enum class Family : std::uint8_t { events, streams, dedupe, timers, snapshots, meta, quarantine, webhooks };
+
+class EventLog {
+ public:
+  [[nodiscard]] static Result<std::unique_ptr<EventLog>> open(const LogOptions& options,
+                                                              OpenMode mode = OpenMode::read_write);
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  [[nodiscard]] const LogOptions& options() const noexcept { return options_; }
+  [[nodiscard]] bool read_only() const noexcept { return mode_ == OpenMode::read_only; }
+
+  // The highest sequence stored when this call reads (0 for an empty log).
+  [[nodiscard]] Result<events::Seq> last_seq() const;
+  [[nodiscard]] Result<std::optional<StoredEvent>> read(events::Seq seq) const;
+  // Events with seq >= from, oldest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<StoredEvent>> read_from(events::Seq from, std::size_t limit) const;
+  // A stream's events with version >= from_version, oldest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<StoredEvent>> read_stream(const std::string& stream,
+                                                             std::uint64_t from_version,
+                                                             std::size_t limit) const;
+  // The stream's current version (0 when it has no events).
+  [[nodiscard]] Result<std::uint64_t> stream_version(const std::string& stream) const;
+  // The first sequence of the append that stored this dedupe key, if any.
+  [[nodiscard]] Result<std::optional<events::Seq>> find_dedupe(const std::string& key) const;
+  [[nodiscard]] Result<std::int64_t> counter(const std::string& name) const;
+
+  // Raw rows of a family in key order, newest (highest key) first when `reverse`; starting at
+  // `from` (inclusive) if given. `visit` returns false to stop. For index and quarantine listings.
+  using RowVisitor = std::function<bool(std::string_view key, std::string_view value)>;
+  [[nodiscard]] Status scan(Family family, const std::optional<std::string>& from, bool reverse,
+                            const RowVisitor& visit) const;
+  [[nodiscard]] Result<std::optional<std::string>> get(Family family, const std::string& key) const;
+
+  // For LogWriter only.
+  [[nodiscard]] rocksdb::DB* db() const noexcept { return db_.get(); }
+  [[nodiscard]] rocksdb::ColumnFamilyHandle* handle(Family f) const noexcept;
+
+ private:
+  EventLog(LogOptions options, OpenMode mode);
+  LogOptions options_;
+  OpenMode mode_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+[[nodiscard]] const char* family_name(Family f) noexcept;
+
+}  // namespace bitacora::storage

@@ -1,0 +1,278 @@
+#include "storage/writer.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <chrono>
+#include <spdlog/spdlog.h>
+
+#include "storage/keys.hpp"
+
+namespace bitacora::storage {
+namespace {
+
+constexpr std::string_view kCounterPrefix = "counter/";
+constexpr std::size_t kMaxCachedVersions = 200'000;
+
+std::vector<double> batch_buckets() { return {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}; }
+
+}  // namespace
+
+LogWriter::LogWriter(EventLog& log, const Clock& clock, metrics::Registry& m)
+    : log_(log),
+      clock_(clock),
+      metrics_{
+          m.counter("bitacora_events_appended_total", "Events made durable in the log"),
+          m.counter("bitacora_fsync_batches_total", "Group-commit batches written with fsync"),
+          m.counter("bitacora_log_write_errors_total", "Batches whose write or fsync failed"),
+          m.counter("bitacora_quarantine_dropped_total", "Rejected webhooks not kept (writer overloaded)"),
+          m.histogram("bitacora_fsync_batch_requests", "Appends committed per fsync'd batch", "", batch_buckets()),
+          m.histogram("bitacora_fsync_seconds", "Time to write and fsync one batch", "", metrics::latency_buckets()),
+      } {}
+
+Result<std::unique_ptr<LogWriter>> LogWriter::start(EventLog& log, const Clock& clock,
+                                                    metrics::Registry& metrics) {
+  if (log.read_only()) return Error{Errc::invalid_argument, "the log is open read-only"};
+  std::unique_ptr<LogWriter> w(new LogWriter(log, clock, metrics));
+  if (auto s = w->load_tail(); !s) return s.error();
+  w->thread_ = std::thread([raw = w.get()] { raw->run(); });
+  return w;
+}
+
+LogWriter::~LogWriter() { stop(); }
+
+Status LogWriter::load_tail() {
+  auto last = log_.last_seq();
+  if (!last) return last.error();
+  next_seq_ = *last + 1;
+  last_seq_ = *last;
+
+  auto s = log_.scan(Family::meta, std::string(kCounterPrefix), false, [&](std::string_view k, std::string_view v) {
+    if (k.substr(0, kCounterPrefix.size()) != kCounterPrefix) return false;
+    counters_[std::string(k.substr(kCounterPrefix.size()))] =
+        static_cast<std::int64_t>(keys::read_be64(v).value_or(0));
+    return true;
+  });
+  if (!s) return s;
+
+  std::optional<std::uint64_t> first, last_q;
+  s = log_.scan(Family::quarantine, std::nullopt, false, [&](std::string_view k, std::string_view) {
+    first = keys::read_be64(k);
+    return false;
+  });
+  if (!s) return s;
+  s = log_.scan(Family::quarantine, std::nullopt, true, [&](std::string_view k, std::string_view) {
+    last_q = keys::read_be64(k);
+    return false;
+  });
+  if (!s) return s;
+  if (first && last_q) {
+    quarantine_first_ = *first;
+    quarantine_next_ = *last_q + 1;
+  }
+  quarantine_count_ = quarantine_next_ - quarantine_first_;
+  return ok_status();
+}
+
+void LogWriter::append(AppendRequest request, AppendCallback done) {
+  {
+    std::unique_lock lock(mu_);
+    if (!stopping_ && queue_.size() < kMaxQueued) {
+      queue_.push_back(Pending{std::move(request), std::move(done)});
+      lock.unlock();
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(Error{Errc::unavailable, stopping_ ? "the log is shutting down" : "the log writer is overloaded"});
+}
+
+void LogWriter::quarantine(QuarantineRequest request) {
+  {
+    std::unique_lock lock(mu_);
+    if (!stopping_ && queue_.size() < kMaxQueued / 2) {
+      queue_.push_back(Pending{std::move(request), nullptr});
+      lock.unlock();
+      cv_.notify_one();
+      return;
+    }
+  }
+  metrics_.quarantine_dropped.inc();
+}
+
+void LogWriter::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::int64_t LogWriter::counter(const std::string& name) const {
+  std::lock_guard lock(counters_mu_);
+  auto it = counters_.find(name);
+  return it == counters_.end() ? 0 : it->second;
+}
+
+void LogWriter::run() {
+  const std::size_t max_batch = log_.options().max_batch_requests;
+  std::deque<Pending> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been written
+      if (queue_.size() <= max_batch) {
+        batch.swap(queue_);
+      } else {
+        for (std::size_t i = 0; i < max_batch; ++i) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+    }
+    commit(batch);
+    batch.clear();
+  }
+}
+
+void LogWriter::commit(std::deque<Pending>& batch) {
+  rocksdb::WriteBatch wb;
+  const Micros now = clock_.now_us();
+  events::Seq seq = next_seq_;
+  std::unordered_map<std::string, std::uint64_t> batch_versions;
+  std::unordered_map<std::string, events::Seq> batch_dedupe;
+  std::map<std::string, std::int64_t> batch_counters;
+  std::uint64_t q_first = quarantine_first_, q_next = quarantine_next_;
+  const std::uint64_t q_max = log_.options().quarantine_max_events;
+
+  // For each request: its answer, and whether that answer holds only if the batch is written.
+  std::vector<Result<AppendOutcome>> answers;
+  std::vector<bool> needs_write;
+  answers.reserve(batch.size());
+  needs_write.reserve(batch.size());
+
+  auto version_of = [&](const std::string& stream) -> Result<std::uint64_t> {
+    if (auto it = batch_versions.find(stream); it != batch_versions.end()) return it->second;
+    if (auto it = versions_.find(stream); it != versions_.end()) return it->second;
+    return log_.stream_version(stream);
+  };
+
+  for (auto& pending : batch) {
+    if (auto* q = std::get_if<QuarantineRequest>(&pending.request)) {
+      wb.Put(log_.handle(Family::quarantine), keys::be64(q_next++), q->record);
+      for (; q_next - q_first > q_max; ++q_first) wb.Delete(log_.handle(Family::quarantine), keys::be64(q_first));
+      answers.emplace_back(AppendOutcome{});
+      needs_write.push_back(true);
+      continue;
+    }
+    auto& req = std::get<AppendRequest>(pending.request);
+    if (req.dedupe_key) {
+      if (auto it = batch_dedupe.find(*req.dedupe_key); it != batch_dedupe.end()) {
+        answers.emplace_back(AppendOutcome{true, it->second, it->second, 0});
+        needs_write.push_back(true);
+        continue;
+      }
+      auto found = log_.find_dedupe(*req.dedupe_key);
+      if (!found || found->has_value()) {
+        if (found) answers.emplace_back(AppendOutcome{true, **found, **found, 0});
+        else answers.emplace_back(found.error());
+        needs_write.push_back(false);
+        continue;
+      }
+    }
+    // Every lookup happens before anything of this request goes into the batch.
+    std::vector<std::uint64_t> versions;
+    std::optional<Error> failed;
+    for (const auto& ev : req.events) {
+      auto v = version_of(ev.stream);
+      if (!v) { failed = v.error(); break; }
+      versions.push_back(*v);
+    }
+    if (!failed && req.expected_version && !req.events.empty() && versions.front() != *req.expected_version)
+      failed = Error{Errc::conflict, req.events.front().stream + " is at version " +
+                                         std::to_string(versions.front()) + ", expected " +
+                                         std::to_string(*req.expected_version)};
+    if (failed) {
+      answers.emplace_back(std::move(*failed));
+      needs_write.push_back(false);
+      continue;
+    }
+
+    AppendOutcome out;
+    out.first_seq = seq;
+    for (const auto& ev : req.events) {
+      std::uint64_t v = batch_versions[ev.stream] = *version_of(ev.stream) + 1;
+      events::Envelope env{ev.stream, v, ev.type, now, ev.data};
+      wb.Put(log_.handle(Family::events), keys::be64(seq), events::encode(env));
+      wb.Put(log_.handle(Family::streams), keys::stream_entry(ev.stream, v), keys::be64(seq));
+      if (ev.stream == req.events.front().stream) out.last_version = v;
+      ++seq;
+    }
+    out.last_seq = seq - 1;
+    if (req.dedupe_key) {
+      wb.Put(log_.handle(Family::dedupe), *req.dedupe_key, keys::be64(out.first_seq));
+      batch_dedupe[*req.dedupe_key] = out.first_seq;
+    }
+    for (const auto& put : req.index_puts)
+      wb.Put(log_.handle(Family::webhooks), put.key ? *put.key : keys::be64(out.first_seq), put.value);
+    for (const auto& [name, delta] : req.counter_deltas) {
+      auto it = batch_counters.find(name);
+      std::int64_t base = it != batch_counters.end() ? it->second : counter(name);
+      batch_counters[name] = base + delta;
+      wb.Put(log_.handle(Family::meta), std::string(kCounterPrefix) + name,
+             keys::be64(static_cast<std::uint64_t>(base + delta)));
+    }
+    answers.emplace_back(out);
+    needs_write.push_back(true);
+  }
+
+  bool written = true;
+  std::string write_error;
+  if (wb.Count() > 0) {
+    if (seq != next_seq_) wb.Put(log_.handle(Family::meta), "last_seq", keys::be64(seq - 1));
+    rocksdb::WriteOptions opts;
+    opts.sync = log_.options().sync;
+    auto started = std::chrono::steady_clock::now();
+    if (!healthy()) log_.db()->Resume();  // clears a background error once the cause is gone
+    auto s = log_.db()->Write(opts, &wb);
+    metrics_.fsync_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    written = s.ok();
+    if (!written) {
+      write_error = s.ToString();
+      metrics_.write_errors.inc();
+      if (healthy()) spdlog::error("log write failed, answering 503 until it recovers: {}", write_error);
+      healthy_ = false;
+    } else {
+      if (!healthy()) spdlog::warn("log writes succeed again");
+      healthy_ = true;
+      metrics_.batches.inc();
+      metrics_.batch_requests.observe(static_cast<double>(batch.size()));
+      metrics_.events_appended.inc(seq - next_seq_);
+      next_seq_ = seq;
+      last_seq_ = seq - 1;
+      if (versions_.size() > kMaxCachedVersions) versions_.clear();
+      for (auto& [stream, v] : batch_versions) versions_[stream] = v;
+      {
+        std::lock_guard lock(counters_mu_);
+        for (auto& [name, v] : batch_counters) counters_[name] = v;
+      }
+      quarantine_first_ = q_first;
+      quarantine_next_ = q_next;
+      quarantine_count_ = q_next - q_first;
+    }
+  }
+
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    if (!written && needs_write[i]) {
+      batch[i].done(Error{Errc::unavailable, "the log could not be written: " + write_error});
+    } else {
+      batch[i].done(std::move(answers[i]));
+    }
+  }
+}
+
+}  // namespace bitacora::storage

@@ -1,0 +1,93 @@
+// LogWriter: the one thread that writes the log. It owns sequence numbers and stream versions,
+// and commits everything queued while the previous fsync ran as ONE WriteBatch with sync = true
+// (group commit). Each caller is answered only after its batch is durable — or with
+// Errc::unavailable if the write failed, never with success.
+//
+// Thread-safety: append() and quarantine() may be called from any thread. Callbacks run on the
+// writer thread: keep them short (post the result elsewhere). stop() drains what is queued.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "storage/append.hpp"
+#include "storage/log.hpp"
+#include "support/metrics.hpp"
+#include "support/time.hpp"
+
+namespace bitacora::storage {
+
+class LogWriter {
+ public:
+  // Reads the log's tail state (last seq, counters, quarantine bounds) and starts the thread.
+  [[nodiscard]] static Result<std::unique_ptr<LogWriter>> start(EventLog& log, const Clock& clock,
+                                                                metrics::Registry& metrics);
+  ~LogWriter();
+  LogWriter(const LogWriter&) = delete;
+  LogWriter& operator=(const LogWriter&) = delete;
+
+  void append(AppendRequest request, AppendCallback done);
+  // Kept best-effort: dropped (and counted) when the writer is overloaded or stopped.
+  void quarantine(QuarantineRequest request);
+  // Finishes what is queued, then joins the thread. Later appends fail with unavailable.
+  void stop();
+
+  // False after a failed write, until a later write succeeds.
+  [[nodiscard]] bool healthy() const noexcept { return healthy_.load(std::memory_order_relaxed); }
+  [[nodiscard]] events::Seq last_seq() const noexcept { return last_seq_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::int64_t counter(const std::string& name) const;
+  [[nodiscard]] std::size_t quarantined() const noexcept { return quarantine_count_.load(); }
+
+  static constexpr std::size_t kMaxQueued = 65536;
+
+ private:
+  struct Pending {
+    std::variant<AppendRequest, QuarantineRequest> request;
+    AppendCallback done;
+  };
+  struct Metrics {
+    metrics::Counter& events_appended;
+    metrics::Counter& batches;
+    metrics::Counter& write_errors;
+    metrics::Counter& quarantine_dropped;
+    metrics::Histogram& batch_requests;
+    metrics::Histogram& fsync_seconds;
+  };
+
+  LogWriter(EventLog& log, const Clock& clock, metrics::Registry& metrics);
+  [[nodiscard]] Status load_tail();
+  void run();
+  void commit(std::deque<Pending>& batch);
+
+  EventLog& log_;
+  const Clock& clock_;
+  Metrics metrics_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+
+  // Owned by the writer thread once started.
+  events::Seq next_seq_ = 1;
+  std::unordered_map<std::string, std::uint64_t> versions_;  // recent stream heads
+  std::uint64_t quarantine_first_ = 1, quarantine_next_ = 1;
+
+  mutable std::mutex counters_mu_;
+  std::map<std::string, std::int64_t> counters_;
+
+  std::atomic<bool> healthy_{true};
+  std::atomic<events::Seq> last_seq_{0};
+  std::atomic<std::size_t> quarantine_count_{0};
+};
+
+}  // namespace bitacora::storage

@@ -1,0 +1,32 @@
+// Hashing, HMAC and encodings used by the gateway adapters, JWT and the hash chain.
+// Thin wrappers over OpenSSL 3; thread-safe (no shared state).
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace bitacora::crypto {
+
+using Digest = std::array<unsigned char, 32>;
+
+[[nodiscard]] Digest sha256(std::string_view data);
+[[nodiscard]] Digest hmac_sha256(std::string_view key, std::string_view data);
+
+[[nodiscard]] std::string hex(const Digest& d);                 // lower case
+[[nodiscard]] std::string hex(std::string_view bytes);          // lower case
+[[nodiscard]] std::string sha256_hex(std::string_view data);
+[[nodiscard]] std::string base64(std::string_view bytes);       // standard alphabet, padded
+[[nodiscard]] std::string base64(const Digest& d);
+// Accepts the standard alphabet with or without padding; nullopt on any other character.
+[[nodiscard]] std::optional<std::string> base64_decode(std::string_view text);
+[[nodiscard]] std::optional<std::string> base64url_decode(std::string_view text);
+[[nodiscard]] std::string base64url(std::string_view bytes);    // unpadded
+
+// Constant-time equality (CRYPTO_memcmp); different lengths compare unequal.
+[[nodiscard]] bool equal_constant_time(std::string_view a, std::string_view b);
+// Constant-time comparison of a hex digest with text that may be upper or lower case.
+[[nodiscard]] bool hex_equal(const Digest& d, std::string_view hex_text);
+
+}  // namespace bitacora::crypto

@@ -1,0 +1,41 @@
+#include <catch2/catch.hpp>
+
+#include "events/envelope.hpp"
+#include "events/webhook_events.hpp"
+
+using namespace bitacora;
+
+TEST_CASE("an envelope survives its codec byte for byte", "[events]") {
+  events::Envelope e{"webhook/stripe:evt_1", 3, "WebhookReceived", 1'700'000'000'123'456, R"({"a":"\u0000b"})"};
+  auto back = events::decode_envelope(events::encode(e));
+  REQUIRE(back.ok());
+  CHECK(back->stream == e.stream);
+  CHECK(back->stream_version == 3);
+  CHECK(back->type == e.type);
+  CHECK(back->at == e.at);
+  CHECK(back->data == e.data);
+}
+
+TEST_CASE("a truncated or unknown-format envelope is data loss, never a guess", "[events]") {
+  auto bytes = events::encode(events::Envelope{"s", 1, "T", 1, "{}"});
+  CHECK(events::decode_envelope(bytes.substr(0, bytes.size() - 1)).error().code == Errc::data_loss);
+  bytes[0] = 9;
+  CHECK(events::decode_envelope(bytes).error().code == Errc::data_loss);
+  CHECK_FALSE(events::decode_envelope("").ok());
+}
+
+TEST_CASE("an envelope renders as the JSON of API.md §5", "[events]") {
+  auto json = events::to_json(7, events::Envelope{"product/sku-1", 2, "StockAdjusted", 0, R"({"delta":3})"});
+  CHECK(json == R"({"seq":7,"stream":"product/sku-1","version":2,"type":"StockAdjusted","at":"1970-01-01T00:00:00.000Z","data":{"delta":3}})");
+}
+
+TEST_CASE("WebhookReceived keeps the raw body exactly", "[events]") {
+  events::WebhookReceived e{"stripe", "stripe:evt_1", "payment_intent.succeeded", "ORD-1", 42, "a=1",
+                            "{\"id\": \"evt_1\",\n \"x\":\"\\u00e9\"}"};
+  auto back = events::webhook_received_from_json(events::to_json(e));
+  REQUIRE(back.ok());
+  CHECK(back->body == e.body);
+  CHECK(back->key == e.key);
+  CHECK(back->received_at == 42);
+  CHECK(back->query == "a=1");
+}

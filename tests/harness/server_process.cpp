@@ -1,0 +1,119 @@
+#include "tests/harness/server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tests/harness/http_client.hpp"
+
+extern char** environ;
+
+namespace bitacora::testing {
+
+ServerProcess::ServerProcess(std::string work_dir, std::string config_toml, std::vector<std::string> env)
+    : work_dir_(std::move(work_dir)),
+      config_path_(work_dir_ + "/bitacora.toml"),
+      port_file_(work_dir_ + "/port"),
+      log_path_(work_dir_ + "/server.log"),
+      env_(std::move(env)) {
+  std::ofstream(config_path_) << config_toml;
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) kill_hard();
+}
+
+void ServerProcess::start(std::chrono::seconds deadline) {
+  if (running()) throw std::logic_error("server already running");
+  std::remove(port_file_.c_str());
+
+  std::vector<std::string> args{BITACORA_BINARY, "serve", "--config", config_path_, "--port-file", port_file_};
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "BITACORA_", 9) != 0) env.emplace_back(*e);
+  env.insert(env.end(), env_.begin(), env_.end());
+  std::vector<char*> argv, envp;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    pid_ = -1;
+    throw std::runtime_error(std::string("posix_spawn: ") + std::strerror(rc));
+  }
+
+  bool up = eventually(
+      [&] {
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          pid_ = -1;
+          throw std::runtime_error("bitacora exited during start-up:\n" + log_tail());
+        }
+        std::ifstream in(port_file_);
+        unsigned port = 0;
+        if (!(in >> port) || port == 0) return false;
+        port_ = static_cast<std::uint16_t>(port);
+        HttpClient c(port_, std::chrono::milliseconds(1000));
+        return c.get("/health").status != 0;
+      },
+      deadline);
+  if (!up) throw std::runtime_error("bitacora did not answer /health in time:\n" + log_tail());
+}
+
+void ServerProcess::kill_hard() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::terminate() {
+  if (!running()) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string ServerProcess::log_tail(std::size_t bytes) const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto s = ss.str();
+  return s.size() > bytes ? s.substr(s.size() - bytes) : s;
+}
+
+std::string test_config(const std::string& data_dir, const std::string& extra) {
+  std::ostringstream t;
+  t << "[server]\nlisten = \"127.0.0.1:0\"\nmax_body_bytes = 65536\n"
+    << "[storage]\ndir = \"" << data_dir << "\"\n"
+    << "[auth]\njwt_secret = \"test-jwt-secret\"\nadmin_token = \"" << secrets::admin_token << "\"\n"
+    << "[wompi]\nevents_secret = \"" << secrets::wompi_events << "\"\nintegrity_secret = \"test_integrity\"\n"
+    << "[mercadopago]\nwebhook_secret = \"" << secrets::mercadopago << "\"\naccess_token = \"TEST-token\"\n"
+    << "api_base = \"http://127.0.0.1:9\"\n"
+    << "[stripe]\nwebhook_secret = \"" << secrets::stripe << "\"\n"
+    << "[standard_webhooks." << secrets::standard_source << "]\nsecret = \"" << secrets::standard << "\"\n"
+    << "[log]\nlevel = \"warn\"\n"
+    << extra;
+  return t.str();
+}
+
+}  // namespace bitacora::testing
