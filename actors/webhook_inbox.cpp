@@ -26,6 +26,7 @@ void WebhookInbox::receive(InboundWebhook webhook, ReceiveCallback done) {
   storage::AppendRequest req;
   req.dedupe_key = event.key;
   req.expected_version = 0;
+  req.stream_named_by_dedupe_key = true;
   req.index_puts.push_back({storage::Index::webhooks, std::nullopt, domain::encode(domain::apply(event))});
   req.counter_deltas.emplace_back(kPendingCounter, 1);
   req.events.push_back({events::webhook_stream(event.key), std::string(events::WebhookReceived::kType),

@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
 
   if (serve->parsed()) {
-    auto config = config_path ? app::load_config(*config_path, app::process_env())
-                              : app::parse_config("", app::process_env(), "defaults");
+    auto config = config_path ? app::load_config(*config_path, app::process_env(), app::process_env_names())
+                              : app::parse_config("", app::process_env(), "defaults", app::process_env_names());
     if (!config) {
       spdlog::critical("configuration: {}", config.error().message);
       return 2;

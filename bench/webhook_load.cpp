@@ -4,7 +4,9 @@
 //   1. a bare server — bitacora's own HTTP stack with a handler that answers 200 and does nothing
 //      (the ceiling of this machine for this client), in this process;
 //   2. the real `bitacora serve` binary with a fresh data directory, every answer fsync'd first.
-// and the ratio of the two. Usage: bitacora_bench_webhooks [--connections 64] [--requests 200000]
+// and the ratio of the two.
+// Usage: bitacora_bench_webhooks [--connections 64] [--requests 200000] [--target-port P]
+// (--target-port drives a server already running with tests/harness test_config() secrets, for profiling.)
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -123,9 +125,16 @@ std::vector<std::string> build_wire(std::size_t n, const std::string& tag) {
 int main(int argc, char** argv) {
   int connections = 64;
   std::size_t requests = 200'000;
+  int target_port = 0;  // drive an already running server (started with test secrets) instead
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--connections")) connections = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--requests")) requests = static_cast<std::size_t>(std::atoll(argv[i + 1]));
+    else if (!std::strcmp(argv[i], "--target-port")) target_port = std::atoi(argv[i + 1]);
+  }
+  if (target_port) {
+    auto tag = std::to_string(testing::unix_now());
+    report("server on --target-port", drive(static_cast<std::uint16_t>(target_port), build_wire(requests, tag), connections));
+    return 0;
   }
   std::printf("webhook ingest: %zu distinct signed Stripe webhooks over %d keep-alive connections, one client thread\n",
               requests, connections);

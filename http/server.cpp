@@ -5,7 +5,9 @@
 #include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <thread>
+#include <tuple>
 
 #include "http/session.hpp"
 
@@ -105,11 +107,24 @@ void Server::on_session_closed(Session* s) {
 }
 
 void Server::record(std::string_view route, unsigned status, double seconds) {
-  auto labels = "route=\"" + metrics::label_value(route) + "\",code=\"" + std::to_string(status) + "\"";
-  metrics_.counter("bitacora_http_requests_total", "HTTP requests by route and status", labels).inc();
-  metrics_.histogram("bitacora_http_request_duration_seconds", "HTTP request latency by route and status", labels,
-                     metrics::latency_buckets())
-      .observe(seconds);
+  // Routes are the router's own pattern strings (stable), so (pointer, status) names a series; each
+  // I/O thread keeps the series it has used, off the registry's lock.
+  struct Series {
+    metrics::Counter* count;
+    metrics::Histogram* latency;
+  };
+  thread_local std::map<std::tuple<const Server*, const char*, unsigned>, Series> cache;
+  auto key = std::make_tuple(this, route.data(), status);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    auto labels = "route=\"" + metrics::label_value(route) + "\",code=\"" + std::to_string(status) + "\"";
+    Series s{&metrics_.counter("bitacora_http_requests_total", "HTTP requests by route and status", labels),
+             &metrics_.histogram("bitacora_http_request_duration_seconds", "HTTP request latency by route and status",
+                                 labels, metrics::latency_buckets())};
+    it = cache.emplace(key, s).first;
+  }
+  it->second.count->inc();
+  it->second.latency->observe(seconds);
 }
 
 }  // namespace bitacora::http

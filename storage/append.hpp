@@ -39,6 +39,9 @@ struct AppendRequest {
   // When set, the first event's stream must currently be at this version (0: a new stream),
   // else Errc::conflict.
   std::optional<std::uint64_t> expected_version;
+  // The first event's stream is named after the dedupe key (webhook/<key>), so it exists exactly
+  // when the key does: once the key is found new, the stream is known to be new and is not looked up.
+  bool stream_named_by_dedupe_key = false;
   std::vector<IndexPut> index_puts;
   // Named counters kept in `meta`, moved by these deltas in the same batch (e.g. webhooks pending).
   std::vector<std::pair<std::string, std::int64_t>> counter_deltas;

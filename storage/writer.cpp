@@ -184,17 +184,23 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       }
     }
     // Every lookup happens before anything of this request goes into the batch.
-    std::vector<std::uint64_t> versions;
     std::optional<Error> failed;
-    for (const auto& ev : req.events) {
-      auto v = version_of(ev.stream);
-      if (!v) { failed = v.error(); break; }
-      versions.push_back(*v);
+    for (std::size_t i = 0; i < req.events.size() && !failed; ++i) {
+      const auto& stream = req.events[i].stream;
+      if (batch_versions.count(stream)) continue;
+      if (i == 0 && req.dedupe_key && req.stream_named_by_dedupe_key) {
+        batch_versions[stream] = 0;  // the key was new, so the stream is
+        continue;
+      }
+      auto v = version_of(stream);
+      if (!v) failed = v.error();
+      else batch_versions[stream] = *v;
     }
-    if (!failed && req.expected_version && !req.events.empty() && versions.front() != *req.expected_version)
+    if (!failed && req.expected_version && !req.events.empty() &&
+        batch_versions[req.events.front().stream] != *req.expected_version)
       failed = Error{Errc::conflict, req.events.front().stream + " is at version " +
-                                         std::to_string(versions.front()) + ", expected " +
-                                         std::to_string(*req.expected_version)};
+                                         std::to_string(batch_versions[req.events.front().stream]) +
+                                         ", expected " + std::to_string(*req.expected_version)};
     if (failed) {
       answers.emplace_back(std::move(*failed));
       needs_write.push_back(false);
@@ -204,7 +210,7 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     AppendOutcome out;
     out.first_seq = seq;
     for (const auto& ev : req.events) {
-      std::uint64_t v = batch_versions[ev.stream] = *version_of(ev.stream) + 1;
+      std::uint64_t v = ++batch_versions[ev.stream];
       events::Envelope env{ev.stream, v, ev.type, now, ev.data};
       wb.Put(log_.handle(Family::events), keys::be64(seq), events::encode(env));
       wb.Put(log_.handle(Family::streams), keys::stream_entry(ev.stream, v), keys::be64(seq));
@@ -220,10 +226,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       wb.Put(log_.handle(Family::webhooks), put.key ? *put.key : keys::be64(out.first_seq), put.value);
     for (const auto& [name, delta] : req.counter_deltas) {
       auto it = batch_counters.find(name);
-      std::int64_t base = it != batch_counters.end() ? it->second : counter(name);
-      batch_counters[name] = base + delta;
-      wb.Put(log_.handle(Family::meta), std::string(kCounterPrefix) + name,
-             keys::be64(static_cast<std::uint64_t>(base + delta)));
+      if (it == batch_counters.end()) it = batch_counters.emplace(name, counter(name)).first;
+      it->second += delta;
     }
     answers.emplace_back(out);
     needs_write.push_back(true);
@@ -233,6 +237,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
   std::string write_error;
   if (wb.Count() > 0) {
     if (seq != next_seq_) wb.Put(log_.handle(Family::meta), "last_seq", keys::be64(seq - 1));
+    for (const auto& [name, value] : batch_counters)
+      wb.Put(log_.handle(Family::meta), std::string(kCounterPrefix) + name, keys::be64(static_cast<std::uint64_t>(value)));
     rocksdb::WriteOptions opts;
     opts.sync = log_.options().sync;
     auto started = std::chrono::steady_clock::now();
