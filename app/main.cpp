@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/config.hpp"
+#include "support/log.hpp"
 #include "app/serve.hpp"
 
 int main(int argc, char** argv) {
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
       spdlog::critical("configuration: {}", config.error().message);
       return 2;
     }
-    spdlog::set_level(spdlog::level::from_str(config->log.level));
+    set_log_level(spdlog::level::from_str(config->log.level));
     return app::serve(*config, flags);
   }
   return 0;

@@ -1,8 +1,8 @@
+#include "support/log.hpp"
 #include "app/serve.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <spdlog/spdlog.h>
 
 #include <csignal>
 #include <fstream>
@@ -15,6 +15,10 @@
 #include "storage/writer.hpp"
 
 namespace bitacora::app {
+
+namespace {
+spdlog::logger& app_log() { return module_logger("app"); }
+}  // namespace
 namespace {
 
 bool write_port_file(const std::string& path, std::uint16_t port) {
@@ -40,12 +44,12 @@ int serve(const Config& config, const ServeFlags& flags) {
 
   auto log = storage::EventLog::open(config.storage);
   if (!log) {
-    spdlog::critical("{}", log.error().message);
+    app_log().critical("{}", log.error().message);
     return 1;
   }
   auto writer = storage::LogWriter::start(**log, clock, metrics);
   if (!writer) {
-    spdlog::critical("cannot start the log writer: {}", writer.error().message);
+    app_log().critical("cannot start the log writer: {}", writer.error().message);
     return 1;
   }
   actors::WebhookInbox inbox(**writer, clock, metrics, config.storage.quarantine_max_body_bytes);
@@ -66,12 +70,12 @@ int serve(const Config& config, const ServeFlags& flags) {
   try {
     server.listen();
   } catch (const std::exception& e) {
-    spdlog::critical("cannot listen on {}:{}: {}", config.server.host, config.server.port, e.what());
+    app_log().critical("cannot listen on {}:{}: {}", config.server.host, config.server.port, e.what());
     (*writer)->stop();
     return 1;
   }
   if (flags.port_file && !write_port_file(*flags.port_file, server.port())) {
-    spdlog::critical("cannot write the port file {}", *flags.port_file);
+    app_log().critical("cannot write the port file {}", *flags.port_file);
     (*writer)->stop();
     return 1;
   }
@@ -79,18 +83,18 @@ int serve(const Config& config, const ServeFlags& flags) {
   boost::asio::signal_set signals(server.io_context(), SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
-    spdlog::info("signal {} received", signal);
+    app_log().info("signal {} received", signal);
     server.shutdown();
   });
 
   auto startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  spdlog::info("bitacora listening on {}:{} (data in {}, last seq {}, started in {} ms)", config.server.host,
+  app_log().info("bitacora listening on {}:{} (data in {}, last seq {}, started in {} ms)", config.server.host,
                server.port(), config.storage.dir, (*writer)->last_seq(), startup_ms.count());
   server.run();
 
   blocking.join();
   (*writer)->stop();
-  spdlog::info("stopped cleanly at seq {}", (*writer)->last_seq());
+  app_log().info("stopped cleanly at seq {}", (*writer)->last_seq());
   return 0;
 }
 

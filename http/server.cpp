@@ -1,9 +1,9 @@
+#include "support/log.hpp"
 #include "http/server.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <spdlog/spdlog.h>
 
 #include <map>
 #include <thread>
@@ -12,6 +12,10 @@
 #include "http/session.hpp"
 
 namespace bitacora::http {
+
+namespace {
+spdlog::logger& log() { return module_logger("http"); }
+}  // namespace
 
 namespace net = boost::asio;
 using net::ip::tcp;
@@ -50,7 +54,7 @@ void Server::accept() {
   acceptor_.async_accept(net::make_strand(ioc_), [this](boost::system::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open()) return;
     if (ec) {
-      spdlog::warn("accept failed: {}", ec.message());
+      log().warn("accept failed: {}", ec.message());
     } else if (connections_.load() >= options_.max_connections) {
       rejected_connections_.inc();
       boost::system::error_code ignored;
@@ -72,7 +76,7 @@ void Server::accept() {
 void Server::shutdown() {
   net::post(ioc_, [this] {
     if (draining_.exchange(true)) return;
-    spdlog::info("shutting down: no new connections, finishing {} open ones", connections_.load());
+    log().info("shutting down: no new connections, finishing {} open ones", connections_.load());
     boost::system::error_code ignored;
     acceptor_.close(ignored);
     std::vector<std::shared_ptr<Session>> live;
@@ -86,7 +90,7 @@ void Server::shutdown() {
     auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::seconds(options_.shutdown_grace_seconds));
     timer->async_wait([this, timer](boost::system::error_code ec) {
       if (ec) return;
-      spdlog::warn("shutdown grace ended with {} connections open; closing them", connections_.load());
+      log().warn("shutdown grace ended with {} connections open; closing them", connections_.load());
       ioc_.stop();
     });
     stop_when_idle();

@@ -1,12 +1,16 @@
+#include "support/log.hpp"
 #include "http/session.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
-#include <spdlog/spdlog.h>
 
 #include "http/server.hpp"
 
 namespace bitacora::http {
+
+namespace {
+spdlog::logger& log() { return module_logger("http"); }
+}  // namespace
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -117,7 +121,7 @@ void Session::dispatch() {
   try {
     (*match.handler)(request_, match.params, std::move(respond));
   } catch (const std::exception& e) {
-    spdlog::error("handler for {} threw: {}", route_, e.what());
+    log().error("handler for {} threw: {}", route_, e.what());
     send(error_response(bhttp::status::internal_server_error, "internal_error", "the server failed this request"));
   }
 }

@@ -45,6 +45,10 @@ struct AppendRequest {
   std::vector<IndexPut> index_puts;
   // Named counters kept in `meta`, moved by these deltas in the same batch (e.g. webhooks pending).
   std::vector<std::pair<std::string, std::int64_t>> counter_deltas;
+  // Durable timers (DESIGN.md "Time") scheduled or removed together with these events, so a crash
+  // leaves either the event and its timer change or neither. Keys from keys::timer().
+  std::vector<std::pair<std::string, std::string>> timer_puts;  // key → what to deliver
+  std::vector<std::string> timer_deletes;
 };
 
 struct AppendOutcome {

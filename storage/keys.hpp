@@ -35,4 +35,29 @@ namespace bitacora::storage::keys {
   return k;
 }
 
+// `timers` family: due time (µs since epoch, BE), kind, 0x00, target — so a forward scan yields
+// timers in due order. Kind and target never contain 0x00.
+[[nodiscard]] inline std::string timer(std::uint64_t due_us, std::string_view kind, std::string_view target) {
+  std::string k = be64(due_us);
+  k.append(kind);
+  k.push_back('\0');
+  k.append(target);
+  return k;
+}
+
+struct TimerParts {
+  std::uint64_t due_us = 0;
+  std::string_view kind;
+  std::string_view target;
+};
+
+[[nodiscard]] inline std::optional<TimerParts> read_timer(std::string_view key) {
+  if (key.size() < 9) return std::nullopt;
+  auto due = read_be64(key.substr(0, 8));
+  auto rest = key.substr(8);
+  auto sep = rest.find('\0');
+  if (!due || sep == std::string_view::npos) return std::nullopt;
+  return TimerParts{*due, rest.substr(0, sep), rest.substr(sep + 1)};
+}
+
 }  // namespace bitacora::storage::keys

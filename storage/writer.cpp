@@ -1,14 +1,18 @@
+#include "support/log.hpp"
 #include "storage/writer.hpp"
 
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
 #include <chrono>
-#include <spdlog/spdlog.h>
 
 #include "storage/keys.hpp"
 
 namespace bitacora::storage {
+
+namespace {
+spdlog::logger& log() { return module_logger("storage"); }
+}  // namespace
 namespace {
 
 constexpr std::string_view kCounterPrefix = "counter/";
@@ -222,6 +226,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       wb.Put(log_.handle(Family::dedupe), *req.dedupe_key, keys::be64(out.first_seq));
       batch_dedupe[*req.dedupe_key] = out.first_seq;
     }
+    for (const auto& [key, value] : req.timer_puts) wb.Put(log_.handle(Family::timers), key, value);
+    for (const auto& key : req.timer_deletes) wb.Delete(log_.handle(Family::timers), key);
     for (const auto& put : req.index_puts)
       wb.Put(log_.handle(Family::webhooks), put.key ? *put.key : keys::be64(out.first_seq), put.value);
     for (const auto& [name, delta] : req.counter_deltas) {
@@ -249,10 +255,10 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     if (!written) {
       write_error = s.ToString();
       metrics_.write_errors.inc();
-      if (healthy()) spdlog::error("log write failed, answering 503 until it recovers: {}", write_error);
+      if (healthy()) log().error("log write failed, answering 503 until it recovers: {}", write_error);
       healthy_ = false;
     } else {
-      if (!healthy()) spdlog::warn("log writes succeed again");
+      if (!healthy()) log().warn("log writes succeed again");
       healthy_ = true;
       metrics_.batches.inc();
       metrics_.batch_requests.observe(static_cast<double>(batch.size()));

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "storage/keys.hpp"
 #include "storage/log.hpp"
 #include "storage/writer.hpp"
 #include "tests/harness/temp_dir.hpp"
@@ -200,4 +201,35 @@ TEST_CASE("a read-only open sits beside a writer and sees what was durable when 
   REQUIRE(ev.ok());
   REQUIRE(ev->has_value());
   CHECK((*ev)->envelope.data == "{\"a\":1}");
+}
+
+TEST_CASE("timers are stored with their event, in due order, and deleted with the event they cause",
+          "[storage][writer][timers]") {
+  Fixture fx;
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  auto place = one_event("order/B", "{}");
+  place.timer_puts.emplace_back(storage::keys::timer(2'000, "expire", "order/B"), "B");
+  REQUIRE(append_and_wait(*writer, place).ok());
+  auto place_a = one_event("order/A", "{}");
+  place_a.timer_puts.emplace_back(storage::keys::timer(1'000, "expire", "order/A"), "A");
+  REQUIRE(append_and_wait(*writer, place_a).ok());
+
+  auto due_order = [&] {
+    std::vector<std::string> targets;
+    REQUIRE(log->scan(storage::Family::timers, std::nullopt, false, [&](std::string_view k, std::string_view) {
+      auto parts = storage::keys::read_timer(k);
+      REQUIRE(parts);
+      CHECK(parts->kind == "expire");
+      targets.emplace_back(parts->target);
+      return true;
+    }).ok());
+    return targets;
+  };
+  CHECK(due_order() == std::vector<std::string>{"order/A", "order/B"});
+
+  auto fire = one_event("order/A", "{\"expired\":true}");
+  fire.timer_deletes.push_back(storage::keys::timer(1'000, "expire", "order/A"));
+  REQUIRE(append_and_wait(*writer, fire).ok());
+  CHECK(due_order() == std::vector<std::string>{"order/B"});
 }
