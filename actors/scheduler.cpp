@@ -1,0 +1,184 @@
+#include "actors/scheduler.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "storage/keys.hpp"
+#include "support/log.hpp"
+
+namespace bitacora::actors::scheduler_detail {
+
+struct Schedule {
+  TimerFire timer;
+};
+struct Forget {
+  std::string key;
+};
+struct Done {
+  std::string key;
+  bool ok;
+};
+struct Wake {
+  std::uint64_t generation;
+};
+
+}  // namespace bitacora::actors::scheduler_detail
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Schedule)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Forget)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Done)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Wake)
+
+namespace bitacora::actors {
+namespace {
+
+using namespace scheduler_detail;
+constexpr Micros kNever = std::numeric_limits<Micros>::max();
+
+spdlog::logger& log() { return module_logger("scheduler"); }
+
+struct SchedulerState {
+  struct Entry {
+    TimerFire timer;
+    bool in_flight = false;
+    Micros retry_at = 0;
+  };
+  ActorDeps* deps = nullptr;
+  std::map<std::string, TimerHandler> handlers;
+  std::map<std::string, Entry> timers;  // keys begin with the due time (BE): map order is due order
+  std::uint64_t generation = 0;
+  Micros planned_wake = kNever;
+  std::shared_ptr<std::atomic<std::size_t>> pending;
+};
+
+using SchedulerActor = caf::stateful_actor<SchedulerState>;
+
+void plan_wake(SchedulerActor* self, Micros when) {
+  auto& st = self->state;
+  if (when == kNever) {
+    st.planned_wake = kNever;
+    return;
+  }
+  Micros now = st.deps->clock.now_us();
+  auto delay = std::chrono::microseconds(std::clamp<Micros>(when - now, 0, std::chrono::microseconds(Scheduler::kMaxSleep).count()));
+  st.planned_wake = now + delay.count();
+  self->delayed_send(self, delay, Wake{++st.generation});
+}
+
+void fire_due(SchedulerActor* self) {
+  auto& st = self->state;
+  const Micros now = st.deps->clock.now_us();
+  Micros next = kNever;
+  for (auto& [key, entry] : st.timers) {
+    if (entry.in_flight) continue;
+    Micros when = std::max(entry.timer.due, entry.retry_at);
+    if (entry.timer.due > now) {  // this and every later key is not due yet
+      next = std::min(next, when);
+      break;
+    }
+    if (when > now) {
+      next = std::min(next, when);
+      continue;
+    }
+    auto handler = st.handlers.find(entry.timer.kind);
+    if (handler == st.handlers.end()) {
+      log().error("timer {} has kind '{}' that nothing handles; left in place", entry.timer.target, entry.timer.kind);
+      entry.retry_at = kNever;
+      continue;
+    }
+    entry.in_flight = true;
+    handler->second(entry.timer, [target = caf::actor_cast<caf::actor>(self), key = key](bool ok) {
+      caf::anon_send(target, Done{key, ok});
+    });
+  }
+  plan_wake(self, next);
+}
+
+caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<std::string, TimerHandler> handlers,
+                              std::vector<TimerFire> loaded, std::shared_ptr<std::atomic<std::size_t>> pending) {
+  auto& st = self->state;
+  st.deps = deps;
+  st.handlers = std::move(handlers);
+  st.pending = std::move(pending);
+  for (auto& t : loaded) {
+    auto key = t.key;
+    st.timers[key].timer = std::move(t);
+  }
+  *st.pending = st.timers.size();
+  fire_due(self);
+  return {
+      [self](Schedule& msg) {
+        auto& s = self->state;
+        Micros due = msg.timer.due;
+        auto key = msg.timer.key;
+        if (s.timers.count(key)) return;  // already known (loaded at start, or told twice)
+        s.timers[key].timer = std::move(msg.timer);
+        *s.pending = s.timers.size();
+        if (due < s.planned_wake) plan_wake(self, due);
+      },
+      [self](Forget& msg) {
+        auto& s = self->state;
+        auto it = s.timers.find(msg.key);
+        if (it != s.timers.end() && !it->second.in_flight) s.timers.erase(it);
+        *s.pending = s.timers.size();
+      },
+      [self](Done& msg) {
+        auto& s = self->state;
+        auto it = s.timers.find(msg.key);
+        if (it == s.timers.end()) return;
+        if (msg.ok) {
+          s.timers.erase(it);
+        } else {
+          it->second.in_flight = false;
+          it->second.retry_at = s.deps->clock.now_us() + std::chrono::microseconds(Scheduler::kRetryDelay).count();
+          if (it->second.retry_at < s.planned_wake) plan_wake(self, it->second.retry_at);
+        }
+        *s.pending = s.timers.size();
+      },
+      [self](Wake& msg) {
+        if (msg.generation != self->state.generation) return;  // a later wake-up replaced this one
+        self->state.planned_wake = kNever;
+        fire_due(self);
+      },
+  };
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Scheduler>> Scheduler::start(caf::actor_system& system, ActorDeps& deps,
+                                                    std::map<std::string, TimerHandler> handlers) {
+  std::vector<TimerFire> loaded;
+  std::optional<Error> bad;
+  auto s = deps.log.scan(storage::Family::timers, std::nullopt, false, [&](std::string_view k, std::string_view v) {
+    auto parts = storage::keys::read_timer(k);
+    if (!parts) {
+      bad = Error{Errc::data_loss, "a timer row has a malformed key"};
+      return false;
+    }
+    loaded.push_back(TimerFire{std::string(k), static_cast<Micros>(parts->due_us), std::string(parts->kind),
+                               std::string(parts->target), std::string(v)});
+    return true;
+  });
+  if (!s) return s.error();
+  if (bad) return *bad;
+  std::unique_ptr<Scheduler> sched(new Scheduler());
+  log().info("{} durable timers loaded", loaded.size());
+  sched->actor_ = system.spawn(scheduler_actor, &deps, std::move(handlers), std::move(loaded), sched->pending_);
+  return sched;
+}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::schedule(std::string key, Micros due, std::string kind, std::string target, std::string payload) {
+  caf::anon_send(actor_, Schedule{TimerFire{std::move(key), due, std::move(kind), std::move(target), std::move(payload)}});
+}
+
+void Scheduler::forget(std::string key) { caf::anon_send(actor_, Forget{std::move(key)}); }
+
+void Scheduler::stop() {
+  if (!actor_) return;
+  caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
+  actor_ = caf::actor();
+}
+
+}  // namespace bitacora::actors

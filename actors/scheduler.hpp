@@ -1,0 +1,58 @@
+// The timer scheduler (DESIGN.md "Time"): fires the durable timers of the `timers` family.
+//
+// Timers are rows written in the same batch as the event that schedules them; the scheduler loads
+// them all at start (overdue ones fire at once) and is told of new ones with `schedule()` after
+// their batch is durable. It wakes at the next due time with a short CAF delayed_send (at most
+// kMaxSleep, so it never pins shutdown), hands each due timer to the handler of its kind, and
+// forgets it when the handler reports it done. The handler deletes the row in the same batch as
+// the event it causes, so a crash never fires a timer twice; a handler that fails is retried
+// after kRetryDelay.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "actors/deps.hpp"
+
+namespace bitacora::actors {
+
+struct TimerFire {
+  std::string key;  // the row's key (storage::keys::timer), to delete with the event it causes
+  Micros due = 0;
+  std::string kind;
+  std::string target;
+  std::string payload;
+};
+
+// Must call `done(true)` once the timer's effect (and the row's deletion) is durable, or
+// `done(false)` to be retried. May call it from any thread.
+using TimerHandler = std::function<void(const TimerFire&, std::function<void(bool done)> done)>;
+
+class Scheduler {
+ public:
+  static constexpr std::chrono::milliseconds kMaxSleep{1000};
+  static constexpr std::chrono::milliseconds kRetryDelay{1000};
+
+  // Loads every stored timer and starts firing. Handlers are looked up by kind.
+  [[nodiscard]] static Result<std::unique_ptr<Scheduler>> start(caf::actor_system& system, ActorDeps& deps,
+                                                                std::map<std::string, TimerHandler> handlers);
+  ~Scheduler();
+
+  // A timer row is now durable (its batch committed): fire it when due.
+  void schedule(std::string key, Micros due, std::string kind, std::string target, std::string payload);
+  // A timer row was deleted by someone else's batch: forget it.
+  void forget(std::string key);
+  [[nodiscard]] std::size_t pending() const noexcept { return pending_->load(); }
+  void stop();
+
+ private:
+  Scheduler() = default;
+  caf::actor actor_;
+  std::shared_ptr<std::atomic<std::size_t>> pending_ = std::make_shared<std::atomic<std::size_t>>(0);
+};
+
+}  // namespace bitacora::actors
