@@ -54,12 +54,14 @@ int serve(const Config& config, const ServeFlags& flags) {
   }
   actors::WebhookInbox inbox(**writer, clock, metrics, config.storage.quarantine_max_body_bytes);
   actors::WebhookQueries queries(**log);
+  actors::StreamQueries streams(**log);
   boost::asio::thread_pool blocking(2);
 
   http::Services services{config.auth,
                           config.gateways,
                           inbox,
                           queries,
+                          streams,
                           [&] {
                             return http::StorageStatus{(*writer)->healthy(), (*writer)->last_seq(), config.storage.dir};
                           },

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "actors/webhook_inbox.hpp"
+#include "actors/stream_queries.hpp"
 #include "actors/webhook_queries.hpp"
 #include "http/gateways/gateway_config.hpp"
 #include "http/server_options.hpp"
@@ -28,6 +29,7 @@ struct Services {
   const gateways::GatewayConfig& gateways;
   actors::WebhookInbox& inbox;
   const actors::WebhookQueries& queries;
+  const actors::StreamQueries& streams;
   std::function<StorageStatus()> storage_status;
   metrics::Registry& metrics;
   const Clock& clock;

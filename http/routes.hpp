@@ -9,12 +9,14 @@ namespace bitacora::http {
 void add_webhook_routes(Router& router, Services& services);        // §1 POST /webhooks/…
 void add_webhook_event_routes(Router& router, Services& services);  // §2 /api/webhook-events
 void add_operations_routes(Router& router, Services& services);     // §5 /health, /metrics
+void add_stream_routes(Router& router, Services& services);         // §5 /api/streams/{stream}/events
 
 [[nodiscard]] inline Router make_router(Services& services) {
   Router r;
   add_webhook_routes(r, services);
   add_webhook_event_routes(r, services);
   add_operations_routes(r, services);
+  add_stream_routes(r, services);
   return r;
 }
 

@@ -172,3 +172,30 @@ TEST_CASE("webhook events are listed newest first with filters and cursors, and 
   CHECK(detail.str("/history/0/stream") == "webhook/stripe:evt_list_3");
   CHECK(c.get("/api/webhook-events/wh_999999", admin).status == 404);
 }
+
+TEST_CASE("a stream's events are read oldest first, by encoded or plain stream name", "[blackbox][streams]") {
+  TempDir dir;
+  ServerProcess server(dir.str(), test_config(dir.str("data")));
+  server.start();
+  HttpClient c(server.port());
+  auto w = stripe_webhook("evt_stream", unix_now());
+  REQUIRE(send(c, w).status == 200);
+
+  CHECK(c.get("/api/streams/webhook%2Fstripe%3Aevt_stream/events").status == 401);
+  for (const std::string target : {"/api/streams/webhook%2Fstripe%3Aevt_stream/events",
+                                   "/api/streams/webhook/stripe:evt_stream/events"}) {
+    INFO(target);
+    auto r = c.get(target, admin);
+    REQUIRE(r.status == 200);
+    Json j(r.body);
+    REQUIRE(j.size("/items") == 1);
+    CHECK(j.str("/items/0/stream") == "webhook/stripe:evt_stream");
+    CHECK(j.num("/items/0/version") == 1);
+    CHECK(j.str("/items/0/type") == "WebhookReceived");
+    CHECK(j.str("/items/0/data/key") == "stripe:evt_stream");
+    CHECK(j.is_null("/next_from_version"));
+  }
+  CHECK(Json(c.get("/api/streams/webhook/stripe:evt_stream/events?from_version=2", admin).body).size("/items") == 0);
+  CHECK(Json(c.get("/api/streams/nothing/here/events", admin).body).size("/items") == 0);
+  CHECK(c.get("/api/streams/webhook/stripe:evt_stream/events?limit=0", admin).status == 400);
+}
