@@ -1,7 +1,6 @@
 #include "domain/webhook.hpp"
 
-#include <simdjson.h>
-
+#include "events/json_fields.hpp"
 #include "support/json_writer.hpp"
 
 namespace bitacora::domain {
@@ -9,25 +8,6 @@ namespace {
 
 constexpr std::int64_t kSummaryFormat = 1;
 constexpr std::int64_t kQuarantineFormat = 1;
-
-struct Fields {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  bool ok = true;
-
-  explicit Fields(std::string_view bytes) { ok = !parser.parse(bytes.data(), bytes.size()).get(doc); }
-  void str(const char* k, std::string& out) {
-    std::string_view v;
-    if (ok && !doc[k].get(v)) out.assign(v);
-    else ok = false;
-  }
-  template <class T>
-  void num(const char* k, T& out) {
-    std::int64_t v = 0;
-    if (ok && !doc[k].get(v)) out = static_cast<T>(v);
-    else ok = false;
-  }
-};
 
 }  // namespace
 
@@ -81,21 +61,21 @@ std::string encode(const WebhookSummary& s) {
 }
 
 Result<WebhookSummary> decode_webhook_summary(std::string_view bytes) {
-  Fields f(bytes);
+  events::json::Document f(bytes);
   WebhookSummary s;
   std::int64_t version = 0;
   std::string status;
-  f.num("v", version);
-  f.str("gateway", s.gateway);
-  f.str("key", s.key);
-  f.str("type", s.event_type);
-  f.str("order_reference", s.order_reference);
-  f.str("status", status);
-  f.num("attempts", s.attempts);
-  f.num("next_retry_at", s.next_retry_at);
-  f.str("last_error", s.last_error);
-  f.num("received_at", s.received_at);
-  if (!f.ok || version != kSummaryFormat || !parse_webhook_status(status, s.status))
+  f("v", version);
+  f("gateway", s.gateway);
+  f("key", s.key);
+  f("type", s.event_type);
+  f("order_reference", s.order_reference);
+  f("status", status);
+  f("attempts", s.attempts);
+  f("next_retry_at", s.next_retry_at);
+  f("last_error", s.last_error);
+  f("received_at", s.received_at);
+  if (!f.ok() || version != kSummaryFormat || !parse_webhook_status(status, s.status))
     return Error{Errc::data_loss, "webhook summary row does not decode"};
   return s;
 }
@@ -115,17 +95,17 @@ std::string encode(const QuarantinedWebhook& q) {
 }
 
 Result<QuarantinedWebhook> decode_quarantined(std::string_view bytes) {
-  Fields f(bytes);
+  events::json::Document f(bytes);
   QuarantinedWebhook q;
   std::int64_t version = 0;
-  f.num("v", version);
-  f.str("gateway", q.gateway);
-  f.str("reason", q.reason);
-  f.num("received_at", q.received_at);
-  f.str("query", q.query);
-  f.str("body", q.body);
-  f.num("body_bytes", q.body_bytes);
-  if (!f.ok || version != kQuarantineFormat) return Error{Errc::data_loss, "quarantine record does not decode"};
+  f("v", version);
+  f("gateway", q.gateway);
+  f("reason", q.reason);
+  f("received_at", q.received_at);
+  f("query", q.query);
+  f("body", q.body);
+  f("body_bytes", q.body_bytes);
+  if (!f.ok() || version != kQuarantineFormat) return Error{Errc::data_loss, "quarantine record does not decode"};
   return q;
 }
 

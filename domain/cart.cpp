@@ -1,0 +1,85 @@
+#include "domain/cart.hpp"
+
+#include <vector>
+
+#include "events/event_variant.hpp"
+
+namespace bitacora::domain {
+namespace {
+
+using Events = std::vector<CartEvent>;
+
+void set_line(CartState& s, const Sku& sku, std::int64_t quantity) {
+  if (quantity > 0) s.lines[sku] = quantity;
+  else s.lines.erase(sku);
+}
+
+Decision<CartEvent> handle(const CartState& s, const AddCartItem& c) {
+  if (c.quantity == 0) return invalid_quantity(c.sku, "quantity must not be 0");
+  if (!c.stock.known) return unknown_sku(c.sku);
+  std::int64_t after = 0;
+  if (__builtin_add_overflow(s.quantity_of(c.sku), c.quantity, &after) || after < 0)
+    return invalid_quantity(c.sku, "the line's quantity would be negative");
+  if (c.quantity > 0 && after > c.stock.available) return insufficient_stock(c.sku, after, c.stock.available);
+  return Events{events::CartItemAdded{c.sku, c.quantity}};
+}
+
+Decision<CartEvent> handle(const CartState& s, const SetCartQuantities& c) {
+  if (c.expected_version && *c.expected_version != s.version) {
+    auto e = refusal(DomainErrc::version_conflict, "the cart is at version " + std::to_string(s.version));
+    e.current_version = s.version;
+    return e;
+  }
+  events::CartQuantitiesSet changed;
+  for (const auto& [sku, quantity] : c.lines) {
+    if (quantity < 0) return invalid_quantity(sku, "quantity must not be negative");
+    auto stock = c.stock.find(sku);
+    if (stock == c.stock.end() || !stock->second.known) return unknown_sku(sku);
+    auto current = s.quantity_of(sku);
+    if (quantity > current && quantity > stock->second.available)
+      return insufficient_stock(sku, quantity, stock->second.available);
+    if (quantity != current) changed.lines.emplace(sku, quantity);
+  }
+  if (changed.lines.empty()) return {};  // nothing changes: no event, same version
+  return Events{std::move(changed)};
+}
+
+Decision<CartEvent> handle(const CartState& s, const ClearCart& c) {
+  if (s.lines.empty()) return {};
+  return Events{events::CartCleared{c.reason}};
+}
+
+void fold(CartState& s, const events::CartItemAdded& e) { set_line(s, e.sku, s.quantity_of(e.sku) + e.quantity); }
+
+void fold(CartState& s, const events::CartQuantitiesSet& e) {
+  for (const auto& [sku, quantity] : e.lines) set_line(s, sku, quantity);
+}
+
+void fold(CartState& s, const events::CartCleared&) { s.lines.clear(); }
+
+}  // namespace
+
+std::int64_t CartState::quantity_of(const Sku& sku) const {
+  auto it = lines.find(sku);
+  return it == lines.end() ? 0 : it->second;
+}
+
+Decision<CartEvent> decide(const CartState& state, const CartCommand& command) {
+  return std::visit([&state](const auto& c) { return handle(state, c); }, command);
+}
+
+CartState apply(CartState state, CartEvent event) {
+  std::visit([&state](const auto& e) { fold(state, e); }, event);
+  ++state.version;
+  return state;
+}
+
+std::string_view type_of(const CartEvent& event) { return events::variant_type(event); }
+std::string to_json(const CartEvent& event) { return events::variant_to_json(event); }
+
+Result<CartEvent> decode_cart_event(std::string_view type, std::string_view json) {
+  return events::decode_variant<CartEvent>(type, json, events::cart_item_added_from_json,
+                                           events::cart_quantities_set_from_json, events::cart_cleared_from_json);
+}
+
+}  // namespace bitacora::domain

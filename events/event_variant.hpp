@@ -1,0 +1,45 @@
+// Helpers for an aggregate's event variant (std::variant<ProductDefined, StockAdjusted, …>): the
+// type name stored in the envelope, the JSON payload, and decoding a stored (type, JSON) pair back
+// into the variant. Each alternative needs `kType` and a `to_json` overload. Pure; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "support/result.hpp"
+
+namespace bitacora::events {
+
+template <class... E>
+[[nodiscard]] std::string_view variant_type(const std::variant<E...>& v) {
+  return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kType; }, v);
+}
+
+template <class... E>
+[[nodiscard]] std::string variant_to_json(const std::variant<E...>& v) {
+  return std::visit([](const auto& e) { return to_json(e); }, v);
+}
+
+// Decodes `json` with the decoder whose event's kType is `type`; pass one decoder per alternative:
+//   decode_variant<ProductEvent>(type, json, product_defined_from_json, stock_adjusted_from_json, …)
+// An unknown type is data loss: the log holds something this build cannot read.
+template <class Variant, class... E>
+[[nodiscard]] Result<Variant> decode_variant(std::string_view type, std::string_view json,
+                                             Result<E> (*... decoders)(std::string_view)) {
+  static_assert(sizeof...(E) == std::variant_size_v<Variant>, "one decoder per alternative");
+  std::optional<Result<Variant>> out;
+  auto try_one = [&]<class T>(Result<T> (*decode)(std::string_view)) {
+    if (out || type != T::kType) return;
+    auto r = decode(json);
+    out = r ? Result<Variant>(Variant(std::move(r).value())) : Result<Variant>(r.error());
+  };
+  (try_one(decoders), ...);
+  if (!out) return Error{Errc::data_loss, "unknown event type \"" + std::string(type) + "\""};
+  return std::move(*out);
+}
+
+}  // namespace bitacora::events

@@ -1,0 +1,190 @@
+// Field-list JSON codecs, internal to events/ and domain/ (not a general JSON library).
+//
+// An event's codec is one function that names its fields, used in both directions:
+//   void fields(auto& io, Is<StockReserved> auto& e) { io("order_reference", e.order_reference);
+//                                                       io("quantity", e.quantity); }
+// json::write(e) renders it as a JSON object; json::read<E>(text) parses one back, and any missing
+// or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
+// Field types: std::string, strong ids, integers (range-checked), enums with to_string/parse
+// found by ADL, std::map<id or string, int64> (a JSON object), std::vector<T> where T has its own
+// `fields` (an array of objects); io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
+// `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
+// Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
+// Pure; one reader or writer per document; thread-safe across documents.
+#pragma once
+
+#include <simdjson.h>
+
+#include <concepts>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "events/ids.hpp"
+#include "support/json_writer.hpp"
+#include "support/result.hpp"
+#include "support/time.hpp"
+
+namespace bitacora::events {
+
+// `Is<X> auto& e` binds both `X&` and `const X&`, so one `fields` serves reading and writing.
+template <class T, class U>
+concept Is = std::same_as<std::remove_const_t<T>, U>;
+
+namespace json {
+
+inline const std::string& text_of(const std::string& s) { return s; }
+template <class Tag>
+const std::string& text_of(const NamedType<std::string, Tag>& id) { return id.value(); }
+
+template <class E>
+void write_object(JsonWriter& w, const E& e);
+
+class FieldWriter {
+ public:
+  explicit FieldWriter(JsonWriter& w) : w_(w) {}
+
+  void operator()(std::string_view k, const std::string& v) { w_.field(k, v); }
+  template <class Tag>
+  void operator()(std::string_view k, const NamedType<std::string, Tag>& v) { w_.field(k, v.value()); }
+  template <std::integral T>
+  void operator()(std::string_view k, T v) {
+    if constexpr (std::is_signed_v<T>) w_.field(k, static_cast<std::int64_t>(v));
+    else w_.field(k, static_cast<std::uint64_t>(v));
+  }
+  template <class E>
+    requires std::is_enum_v<E>
+  void operator()(std::string_view k, E v) { w_.field(k, to_string(v)); }
+  template <class K>
+  void operator()(std::string_view k, const std::map<K, std::int64_t>& m) {
+    w_.key(k).begin_object();
+    for (const auto& [key, v] : m) w_.field(text_of(key), v);
+    w_.end_object();
+  }
+  template <class T>
+  void operator()(std::string_view k, const std::vector<T>& items) {
+    w_.key(k).begin_array();
+    for (const auto& item : items) write_object(w_, item);
+    w_.end_array();
+  }
+  void time(std::string_view k, Micros t) {
+    w_.field(k, format_rfc3339(t));
+    w_.field(std::string(k) + "_us", t);
+  }
+
+ private:
+  JsonWriter& w_;
+};
+
+// Reads members of one JSON object; the first miss clears the shared `ok` flag, and later reads
+// then do nothing, so a decoder reads every field and checks once.
+class FieldReader {
+ public:
+  FieldReader(simdjson::dom::element obj, bool& ok) : obj_(obj), ok_(ok) {
+    if (ok_ && !obj_.is_object()) ok_ = false;
+  }
+
+  void operator()(std::string_view k, std::string& out) {
+    std::string_view v;
+    if (ok_ && !obj_[k].get(v)) out.assign(v);
+    else ok_ = false;
+  }
+  template <class Tag>
+  void operator()(std::string_view k, NamedType<std::string, Tag>& out) {
+    std::string s;
+    (*this)(k, s);
+    out = NamedType<std::string, Tag>(std::move(s));
+  }
+  template <std::integral T>
+  void operator()(std::string_view k, T& out) {
+    std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t> v{};
+    if (ok_ && !obj_[k].get(v) && std::in_range<T>(v)) out = static_cast<T>(v);
+    else ok_ = false;
+  }
+  template <class E>
+    requires std::is_enum_v<E>
+  void operator()(std::string_view k, E& out) {
+    std::string s;
+    (*this)(k, s);
+    if (ok_ && !parse(s, out)) ok_ = false;
+  }
+  template <class K>
+  void operator()(std::string_view k, std::map<K, std::int64_t>& out) {
+    simdjson::dom::object o;
+    if (!ok_ || obj_[k].get(o)) return fail();
+    for (auto [key, value] : o) {
+      std::int64_t n = 0;
+      if (value.get(n)) return fail();
+      out[K(std::string(key))] = n;
+    }
+  }
+  template <class T>
+  void operator()(std::string_view k, std::vector<T>& out) {
+    simdjson::dom::array a;
+    if (!ok_ || obj_[k].get(a)) return fail();
+    for (auto element : a) {
+      T item{};
+      FieldReader sub(element, ok_);
+      fields(sub, item);
+      out.push_back(std::move(item));
+    }
+  }
+  void time(std::string_view k, Micros& out) { (*this)(std::string(k) + "_us", out); }
+
+ private:
+  void fail() { ok_ = false; }
+
+  simdjson::dom::element obj_;
+  bool& ok_;
+};
+
+// A parsed JSON text and a reader over its top-level object.
+class Document {
+ public:
+  explicit Document(std::string_view bytes)
+      : ok_(!parser_.parse(bytes.data(), bytes.size()).get(root_)), reader_(root_, ok_) {}
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  template <class T>
+  void operator()(std::string_view k, T& out) { reader_(k, out); }
+  [[nodiscard]] FieldReader& reader() noexcept { return reader_; }
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
+
+ private:
+  simdjson::dom::parser parser_;
+  simdjson::dom::element root_;
+  bool ok_;
+  FieldReader reader_;
+};
+
+template <class E>
+void write_object(JsonWriter& w, const E& e) {
+  w.begin_object();
+  FieldWriter io(w);
+  fields(io, e);
+  w.end_object();
+}
+
+template <class E>
+[[nodiscard]] std::string write(const E& e) {
+  JsonWriter w;
+  write_object(w, e);
+  return std::move(w).str();
+}
+
+template <class E>
+[[nodiscard]] Result<E> read(std::string_view text) {
+  Document doc(text);
+  E e{};
+  fields(doc.reader(), e);
+  if (!doc.ok()) return Error{Errc::data_loss, std::string(E::kType) + ": stored JSON does not decode"};
+  return e;
+}
+
+}  // namespace json
+}  // namespace bitacora::events

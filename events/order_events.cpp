@@ -1,0 +1,47 @@
+#include "events/order_events.hpp"
+
+#include "events/enum_names.hpp"
+#include "events/json_fields.hpp"
+
+namespace bitacora::events {
+namespace {
+
+constexpr EnumNames<CancelledBy, 2> kCancelledBy{{"owner", "admin"}};
+
+}  // namespace
+
+std::string order_stream(const OrderRef& reference) { return std::string(kOrderStreamPrefix) + reference.value(); }
+
+std::string_view to_string(CancelledBy by) noexcept { return kCancelledBy(by); }
+bool parse(std::string_view text, CancelledBy& out) noexcept { return kCancelledBy.parse(text, out); }
+
+void fields(auto& io, Is<OrderLine> auto& e) {
+  io("sku", e.sku);
+  io("quantity", e.quantity);
+  io("price_in_cents", e.price_in_cents);
+}
+
+void fields(auto& io, Is<OrderPlaced> auto& e) {
+  io("reference", e.reference);
+  io("user", e.user);
+  io("lines", e.lines);
+  io("amount_in_cents", e.amount_in_cents);
+  io("currency", e.currency);
+  io("gateway", e.gateway);
+  io.time("expires_at", e.expires_at);
+  io("idempotency_key", e.idempotency_key);
+}
+
+void fields(auto&, Is<OrderExpired> auto&) {}
+
+void fields(auto& io, Is<OrderCancelled> auto& e) { io("by", e.by); }
+
+std::string to_json(const OrderPlaced& e) { return json::write(e); }
+std::string to_json(const OrderExpired& e) { return json::write(e); }
+std::string to_json(const OrderCancelled& e) { return json::write(e); }
+
+Result<OrderPlaced> order_placed_from_json(std::string_view j) { return json::read<OrderPlaced>(j); }
+Result<OrderExpired> order_expired_from_json(std::string_view j) { return json::read<OrderExpired>(j); }
+Result<OrderCancelled> order_cancelled_from_json(std::string_view j) { return json::read<OrderCancelled>(j); }
+
+}  // namespace bitacora::events
