@@ -7,6 +7,9 @@
 #include <csignal>
 #include <fstream>
 
+#include "actors/commerce.hpp"
+#include "actors/order_queries.hpp"
+#include "actors/scheduler.hpp"
 #include "actors/webhook_inbox.hpp"
 #include "actors/webhook_queries.hpp"
 #include "http/routes.hpp"
@@ -55,13 +58,31 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::WebhookInbox inbox(**writer, clock, metrics, config.storage.quarantine_max_body_bytes);
   actors::WebhookQueries queries(**log);
   actors::StreamQueries streams(**log);
+  actors::OrderQueries orders(**log);
   boost::asio::thread_pool blocking(2);
+
+  // The actor system is declared after everything its actors use, so it is destroyed (waiting
+  // for its actors) before them.
+  caf::actor_system_config caf_config;
+  caf_config.set("scheduler.max-threads", 2);
+  caf::actor_system actor_system{caf_config};
+  actors::ActorDeps deps{**log, **writer, clock, metrics};
+  actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds});
+  auto scheduler = actors::Scheduler::start(actor_system, deps, {{actors::kReservationExpiry, commerce.expiry_handler()}});
+  if (!scheduler) {
+    app_log().critical("cannot load the durable timers: {}", scheduler.error().message);
+    (*writer)->stop();
+    return 1;
+  }
+  commerce.attach(**scheduler);
 
   http::Services services{config.auth,
                           config.gateways,
                           inbox,
                           queries,
                           streams,
+                          commerce,
+                          orders,
                           [&] {
                             return http::StorageStatus{(*writer)->healthy(), (*writer)->last_seq(), config.storage.dir};
                           },
@@ -95,6 +116,8 @@ int serve(const Config& config, const ServeFlags& flags) {
   server.run();
 
   blocking.join();
+  (*scheduler)->stop();
+  commerce.stop();
   (*writer)->stop();
   app_log().info("stopped cleanly at seq {}", (*writer)->last_seq());
   return 0;

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "actors/webhook_inbox.hpp"
+#include "actors/commerce.hpp"
+#include "actors/order_queries.hpp"
 #include "actors/stream_queries.hpp"
 #include "actors/webhook_queries.hpp"
 #include "http/gateways/gateway_config.hpp"
@@ -30,6 +32,8 @@ struct Services {
   actors::WebhookInbox& inbox;
   const actors::WebhookQueries& queries;
   const actors::StreamQueries& streams;
+  actors::Commerce& commerce;
+  const actors::OrderQueries& orders;
   std::function<StorageStatus()> storage_status;
   metrics::Registry& metrics;
   const Clock& clock;

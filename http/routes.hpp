@@ -10,6 +10,9 @@ void add_webhook_routes(Router& router, Services& services);        // §1 POST 
 void add_webhook_event_routes(Router& router, Services& services);  // §2 /api/webhook-events
 void add_operations_routes(Router& router, Services& services);     // §5 /health, /metrics
 void add_stream_routes(Router& router, Services& services);         // §5 /api/streams/{stream}/events
+void add_product_routes(Router& router, Services& services);        // §3 /api/products
+void add_cart_routes(Router& router, Services& services);           // §4 /api/cart
+void add_order_routes(Router& router, Services& services);          // §4 /api/checkout, /api/orders
 
 [[nodiscard]] inline Router make_router(Services& services) {
   Router r;
@@ -17,6 +20,9 @@ void add_stream_routes(Router& router, Services& services);         // §5 /api/
   add_webhook_event_routes(r, services);
   add_operations_routes(r, services);
   add_stream_routes(r, services);
+  add_product_routes(r, services);
+  add_cart_routes(r, services);
+  add_order_routes(r, services);
   return r;
 }
 

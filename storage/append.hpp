@@ -23,6 +23,7 @@ struct NewEvent {
 // Secondary tables kept in step with the log, in the same batch (rebuildable from the log).
 enum class Index : std::uint8_t {
   webhooks,  // seq of a webhook's first event → its summary row (list of API.md §2)
+  orders,    // order reference → its current view (admin list of API.md §4)
 };
 
 struct IndexPut {

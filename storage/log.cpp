@@ -13,7 +13,7 @@ namespace {
 
 constexpr Family kFamilies[] = {Family::events,    Family::streams, Family::dedupe,
                                 Family::timers,    Family::snapshots, Family::meta,
-                                Family::quarantine, Family::webhooks};
+                                Family::quarantine, Family::webhooks, Family::orders};
 
 Error io_error(const rocksdb::Status& s, std::string_view what) {
   return Error{Errc::unavailable, std::string(what) + ": " + s.ToString()};
@@ -42,6 +42,7 @@ const char* family_name(Family f) noexcept {
     case Family::meta: return "meta";
     case Family::quarantine: return "quarantine";
     case Family::webhooks: return "webhooks";
+    case Family::orders: return "orders";
   }
   return "?";
 }

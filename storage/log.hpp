@@ -34,7 +34,7 @@ struct StoredEvent {
 
 enum class OpenMode { read_write, read_only };
 
-enum class Family : std::uint8_t { events, streams, dedupe, timers, snapshots, meta, quarantine, webhooks };
+enum class Family : std::uint8_t { events, streams, dedupe, timers, snapshots, meta, quarantine, webhooks, orders };
 
 class EventLog {
  public:

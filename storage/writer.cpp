@@ -229,7 +229,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     for (const auto& [key, value] : req.timer_puts) wb.Put(log_.handle(Family::timers), key, value);
     for (const auto& key : req.timer_deletes) wb.Delete(log_.handle(Family::timers), key);
     for (const auto& put : req.index_puts)
-      wb.Put(log_.handle(Family::webhooks), put.key ? *put.key : keys::be64(out.first_seq), put.value);
+      wb.Put(log_.handle(put.index == Index::webhooks ? Family::webhooks : Family::orders),
+             put.key ? *put.key : keys::be64(out.first_seq), put.value);
     for (const auto& [name, delta] : req.counter_deltas) {
       auto it = batch_counters.find(name);
       if (it == batch_counters.end()) it = batch_counters.emplace(name, counter(name)).first;

@@ -24,7 +24,7 @@ void add_operations_routes(Router& router, Services& s) {
         .end_object()
         .key("reservations")
         .begin_object()
-        .field("active", std::int64_t{0})
+        .field("active", s.commerce.active_reservations())
         .end_object()
         .field("uptime_s", static_cast<std::int64_t>(uptime.count()))
         .end_object();

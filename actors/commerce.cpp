@@ -1,0 +1,151 @@
+#include "actors/commerce.hpp"
+
+#include <mutex>
+
+#include "storage/keys.hpp"
+
+namespace bitacora::actors {
+
+Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options)
+    : deps_(deps), options_(options), products_(system, deps), carts_(system, deps), orders_(system, deps) {
+  deps.metrics.gauge("bitacora_actors_alive", "Aggregate actors awake", [this] { return static_cast<double>(actors_alive()); });
+  deps.metrics.gauge("bitacora_reservations_active", "Orders holding reserved stock",
+                     [this] { return static_cast<double>(deps_.writer.counter(kActiveReservations)); });
+}
+
+Commerce::~Commerce() { stop(); }
+
+std::size_t Commerce::actors_alive() const { return products_.size() + carts_.size() + orders_.size(); }
+
+void Commerce::stop() {
+  products_.stop_all();
+  carts_.stop_all();
+  orders_.stop_all();
+}
+
+std::string expiry_timer_key(const domain::OrderState& order) {
+  return storage::keys::timer(static_cast<std::uint64_t>(order.expires_at), kReservationExpiry, order.reference.value());
+}
+
+void Commerce::timer_scheduled(std::string key, Micros due, const OrderRef& ref) {
+  if (scheduler_) scheduler_->schedule(std::move(key), due, kReservationExpiry, ref.value(), ref.value());
+}
+
+void Commerce::timer_deleted(std::string key) {
+  if (scheduler_) scheduler_->forget(std::move(key));
+}
+
+// -- products ---------------------------------------------------------------------------------
+
+void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<domain::ProductState>)> done) {
+  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), std::move(done));
+}
+
+void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<domain::ProductState>)> done) {
+  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), std::move(done));
+}
+
+void Commerce::get_product(const Sku& sku, std::function<void(Outcome<domain::ProductState>)> done) {
+  get<ProductTraits>(products_.find(sku.value()),
+                     [done = std::move(done)](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
+                       if (err) return done(*err);
+                       if (!s.defined) return done(domain::unknown_sku(s.sku));
+                       done(s);
+                     });
+}
+
+void gather_products(Commerce& commerce, std::vector<Sku> skus,
+                     std::function<void(std::map<Sku, domain::ProductState>, std::optional<Error>)> done) {
+  struct Gather {
+    std::mutex mu;
+    std::size_t left;
+    std::map<Sku, domain::ProductState> states;
+    std::optional<Error> error;
+    std::function<void(std::map<Sku, domain::ProductState>, std::optional<Error>)> done;
+  };
+  if (skus.empty()) return done({}, std::nullopt);
+  auto g = std::make_shared<Gather>();
+  g->left = skus.size();
+  g->done = std::move(done);
+  for (const auto& sku : skus) {
+    get<ProductTraits>(commerce.products().find(sku.value()),
+                       [g](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
+                         std::unique_lock lock(g->mu);
+                         if (err && !g->error) g->error = err;
+                         g->states[s.sku] = s;
+                         if (--g->left > 0) return;
+                         lock.unlock();
+                         g->done(std::move(g->states), std::move(g->error));
+                       });
+  }
+}
+
+// -- carts ------------------------------------------------------------------------------------
+
+void Commerce::view_cart(const domain::CartState& cart, std::function<void(Outcome<CartView>)> done) {
+  std::vector<Sku> skus;
+  for (const auto& [sku, qty] : cart.lines) skus.push_back(sku);
+  gather_products(*this, std::move(skus),
+                  [cart, done = std::move(done)](std::map<Sku, domain::ProductState> products, std::optional<Error> err) {
+                    if (err) return done(*err);
+                    done(CartView{cart, std::move(products)});
+                  });
+}
+
+void Commerce::get_cart(const UserId& user, std::function<void(Outcome<CartView>)> done) {
+  get<CartTraits>(carts_.find(user.value()),
+                  [this, done = std::move(done)](const domain::CartState& s, std::uint64_t, const std::optional<Error>& err) {
+                    if (err) return done(*err);
+                    view_cart(s, done);
+                  });
+}
+
+void Commerce::cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done) {
+  command<CartTraits>(carts_.find(user.value()), std::move(cmd),
+                      [this, done = std::move(done)](CommandOutcome<CartTraits> r) {
+                        if (auto* state = std::get_if<domain::CartState>(&r)) return view_cart(*state, done);
+                        if (auto* refused = std::get_if<domain::DomainError>(&r)) return done(std::move(*refused));
+                        done(std::get<Error>(std::move(r)));
+                      });
+}
+
+// The stock a cart command is checked against is what the products say now: advisory, since
+// checkout reserves for real.
+void Commerce::add_to_cart(const UserId& user, const Sku& sku, std::int64_t quantity,
+                           std::function<void(Outcome<CartView>)> done) {
+  gather_products(*this, {sku}, [this, user, sku, quantity, done = std::move(done)](auto products, auto err) mutable {
+    if (err) return done(*err);
+    const auto& p = products.at(sku);
+    cart_command(user, domain::AddCartItem{sku, quantity, domain::StockInfo{p.defined, p.available()}}, std::move(done));
+  });
+}
+
+void Commerce::set_cart(const UserId& user, std::map<Sku, std::int64_t> lines, std::optional<std::uint64_t> if_match,
+                        std::function<void(Outcome<CartView>)> done) {
+  std::vector<Sku> skus;
+  for (const auto& [sku, qty] : lines) skus.push_back(sku);
+  gather_products(*this, std::move(skus),
+                  [this, user, lines = std::move(lines), if_match, done = std::move(done)](auto products, auto err) mutable {
+                    if (err) return done(*err);
+                    domain::SetCartQuantities cmd{std::move(lines), if_match, {}};
+                    for (const auto& [sku, p] : products) cmd.stock[sku] = domain::StockInfo{p.defined, p.available()};
+                    cart_command(user, std::move(cmd), std::move(done));
+                  });
+}
+
+void Commerce::clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done) {
+  cart_command(user, domain::ClearCart{"emptied"}, std::move(done));
+}
+
+// -- orders -----------------------------------------------------------------------------------
+
+void Commerce::get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done) {
+  get<OrderTraits>(orders_.find(ref.value()),
+                   [done = std::move(done)](const domain::OrderState& s, std::uint64_t, const std::optional<Error>& err) {
+                     if (err) return done(*err);
+                     if (!s.placed) return done(domain::refusal(domain::DomainErrc::unknown_order, "no order " + s.reference.value()));
+                     done(s);
+                   });
+}
+
+}  // namespace bitacora::actors

@@ -1,0 +1,106 @@
+// Commerce: the catalog, carts, checkout and orders (API.md §3, §4) on top of one actor per
+// product, cart and order. The HTTP layer calls these and gets its answer through the callback,
+// which may run on any thread (post it; don't work there).
+//
+// Checkout and the end of an order change several aggregates at once. A coordinator holds the
+// actors involved — always in the order cart, then order, then products by sku — decides with
+// the pure aggregates, appends ONE batch (events of every stream, the expiry timer row, the index
+// row, counters), and only then lets each actor apply its events. So all lines are reserved
+// together or none is, and a crash at any point leaves the log with all of it or none of it.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "actors/deps.hpp"
+#include "actors/registry.hpp"
+#include "actors/scheduler.hpp"
+#include "actors/traits.hpp"
+
+namespace bitacora::actors {
+
+struct CommerceOptions {
+  int reservation_ttl_seconds = 900;
+};
+
+template <class T>
+using Outcome = std::variant<T, domain::DomainError, Error>;
+
+// A cart with what the API shows beside it: each line's product (price, currency).
+struct CartView {
+  domain::CartState cart;
+  std::map<Sku, domain::ProductState> products;
+};
+
+struct CheckoutResult {
+  domain::OrderState order;
+  bool replayed = false;  // an earlier checkout with the same Idempotency-Key
+};
+
+inline constexpr const char* kReservationExpiry = "reservation_expiry";  // timer kind
+inline constexpr const char* kActiveReservations = "reservations.active";  // counter: orders holding stock
+
+class Commerce {
+ public:
+  Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options);
+  ~Commerce();
+
+  // The scheduler is made after Commerce (its handler is ours); until then no timer is scheduled.
+  void attach(Scheduler& scheduler) { scheduler_ = &scheduler; }
+  [[nodiscard]] TimerHandler expiry_handler();
+
+  void put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<domain::ProductState>)> done);
+  void adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<domain::ProductState>)> done);
+  // A product that was never defined is an unknown_sku refusal.
+  void get_product(const Sku& sku, std::function<void(Outcome<domain::ProductState>)> done);
+
+  void get_cart(const UserId& user, std::function<void(Outcome<CartView>)> done);
+  void add_to_cart(const UserId& user, const Sku& sku, std::int64_t quantity, std::function<void(Outcome<CartView>)> done);
+  void set_cart(const UserId& user, std::map<Sku, std::int64_t> lines, std::optional<std::uint64_t> if_match,
+                std::function<void(Outcome<CartView>)> done);
+  void clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done);
+
+  void checkout(const UserId& user, std::string gateway, std::optional<std::string> idempotency_key,
+                std::function<void(Outcome<CheckoutResult>)> done);
+  // An order that was never placed is an unknown_order refusal.
+  void get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done);
+  void cancel_order(const OrderRef& ref, events::CancelledBy by, std::function<void(Outcome<domain::OrderState>)> done);
+
+  [[nodiscard]] std::size_t actors_alive() const;
+  [[nodiscard]] std::int64_t active_reservations() const { return deps_.writer.counter(kActiveReservations); }
+  void stop();  // asks every aggregate actor to exit
+
+  // Internals shared with the coordinators (actors/commerce_tx.cpp).
+  Registry<ProductTraits>& products() { return products_; }
+  Registry<CartTraits>& carts() { return carts_; }
+  Registry<OrderTraits>& orders() { return orders_; }
+  ActorDeps& deps() { return deps_; }
+  [[nodiscard]] const CommerceOptions& options() const { return options_; }
+  void timer_scheduled(std::string key, Micros due, const OrderRef& ref);
+  void timer_deleted(std::string key);
+
+ private:
+  void cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done);
+  void view_cart(const domain::CartState& cart, std::function<void(Outcome<CartView>)> done);
+
+  ActorDeps& deps_;
+  CommerceOptions options_;
+  Registry<ProductTraits> products_;
+  Registry<CartTraits> carts_;
+  Registry<OrderTraits> orders_;
+  Scheduler* scheduler_ = nullptr;
+};
+
+// The states of several products, asked for at once; `done` runs once, when all have answered.
+void gather_products(Commerce& commerce, std::vector<Sku> skus,
+                     std::function<void(std::map<Sku, domain::ProductState>, std::optional<Error>)> done);
+
+// The expiry timer of an order (storage::keys::timer), derived from its deadline and reference.
+[[nodiscard]] std::string expiry_timer_key(const domain::OrderState& order);
+
+}  // namespace bitacora::actors

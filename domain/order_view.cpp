@@ -1,0 +1,29 @@
+#include "domain/order_view.hpp"
+
+namespace bitacora::domain {
+
+void write_order_view(JsonWriter& w, const OrderState& order) {
+  w.begin_object()
+      .field("reference", order.reference.value())
+      .field("status", to_string(order.status))
+      .field("amount_in_cents", order.amount_in_cents)
+      .field("currency", order.currency)
+      .key("items")
+      .begin_array();
+  for (const auto& line : order.lines) {
+    w.begin_object()
+        .field("sku", line.sku.value())
+        .field("quantity", line.quantity)
+        .field("price_in_cents", line.price_in_cents)
+        .end_object();
+  }
+  w.end_array().field("expires_at", format_rfc3339(order.expires_at)).key("payment").null().end_object();
+}
+
+std::string order_view_json(const OrderState& order) {
+  JsonWriter w;
+  write_order_view(w, order);
+  return std::move(w).str();
+}
+
+}  // namespace bitacora::domain

@@ -1,0 +1,99 @@
+// /api/cart (API.md §4): a shopper's cart, synced with small deltas or absolute bulk updates.
+#include <charconv>
+
+#include "http/auth.hpp"
+#include "http/handlers/outcome.hpp"
+#include "http/json_body.hpp"
+#include "http/routes.hpp"
+
+namespace bitacora::http {
+namespace {
+
+constexpr std::size_t kMaxCartLines = 200;
+
+// `If-Match: "7"` (or 7, or W/"7") → 7; nullopt when absent; the 400 when unreadable.
+std::variant<std::optional<std::uint64_t>, Response> if_match(const Request& req) {
+  std::string_view v = req[bhttp::field::if_match];
+  if (v.empty()) return std::optional<std::uint64_t>();
+  if (v.substr(0, 2) == "W/") v.remove_prefix(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || ptr != v.data() + v.size())
+    return error_response(bhttp::status::bad_request, "invalid_request", "If-Match must be a cart version such as \"3\"");
+  return std::optional<std::uint64_t>(n);
+}
+
+// Answers a cart command; a version conflict carries the current cart, read fresh.
+std::function<void(actors::Outcome<actors::CartView>)> cart_answer(Services& s, UserId user, Respond respond) {
+  return [&s, user = std::move(user), respond](actors::Outcome<actors::CartView> r) {
+    auto* refused = std::get_if<domain::DomainError>(&r);
+    if (!refused || refused->code != domain::DomainErrc::version_conflict)
+      return answer(respond, r, Resource::cart, cart_response);
+    std::string message = refused->message;
+    s.commerce.get_cart(user, [respond, message](actors::Outcome<actors::CartView> current) {
+      if (auto* view = std::get_if<actors::CartView>(&current))
+        return respond(error_response(bhttp::status::conflict, "version_conflict", message, "\"cart\":" + cart_json(*view)));
+      answer(respond, current, Resource::cart, cart_response);
+    });
+  };
+}
+
+}  // namespace
+
+void add_cart_routes(Router& router, Services& s) {
+  auto shopper = [&s](const Request& req) { return authenticate(req, s.auth, s.clock.now_s()); };
+
+  router.add(bhttp::verb::get, "/api/cart", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    s.commerce.get_cart(UserId(std::get<Caller>(who).user), [respond](actors::Outcome<actors::CartView> r) {
+      answer(respond, r, Resource::cart, cart_response);
+    });
+  });
+
+  router.add(bhttp::verb::post, "/api/cart/items", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    JsonBody body(req.body());
+    auto sku = body.string("sku", 64);
+    auto quantity = body.integer("quantity");
+    if (auto error = body.error()) return respond(std::move(*error));
+    if (!valid_identifier(sku))
+      return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", "\"sku\":\"\""));
+    UserId user(std::get<Caller>(who).user);
+    s.commerce.add_to_cart(user, Sku(sku), quantity, cart_answer(s, user, respond));
+  });
+
+  router.add(bhttp::verb::post, "/api/cart/bulk-update", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    auto version = if_match(req);
+    if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad));
+    JsonBody body(req.body());
+    if (auto error = body.error()) return respond(std::move(*error));
+    std::map<Sku, std::int64_t> lines;
+    for (auto [key, value] : body.object()) {
+      std::int64_t qty = 0;
+      if (value.get_int64().get(qty))
+        return respond(error_response(bhttp::status::bad_request, "invalid_request",
+                                      "each value must be an integer quantity", "\"field\":\"" + std::string(key) + "\""));
+      if (!valid_identifier(key))
+        return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", "\"sku\":\"\""));
+      lines[Sku(std::string(key))] = qty;
+    }
+    if (lines.size() > kMaxCartLines)
+      return respond(error_response(bhttp::status::unprocessable_entity, "invalid_quantity", "a cart holds at most 200 lines"));
+    UserId user(std::get<Caller>(who).user);
+    s.commerce.set_cart(user, std::move(lines), std::get<std::optional<std::uint64_t>>(version), cart_answer(s, user, respond));
+  });
+
+  router.add(bhttp::verb::delete_, "/api/cart", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    UserId user(std::get<Caller>(who).user);
+    s.commerce.clear_cart(user, cart_answer(s, user, respond));
+  });
+}
+
+}  // namespace bitacora::http

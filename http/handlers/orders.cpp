@@ -1,0 +1,139 @@
+// Checkout and orders (API.md §4): POST /api/checkout, GET /api/orders/{reference},
+// POST /api/orders/{reference}/cancel, and the admin list GET /api/orders.
+#include <boost/asio/post.hpp>
+
+#include <charconv>
+
+#include "domain/order_view.hpp"
+#include "http/auth.hpp"
+#include "http/gateways/verify.hpp"
+#include "http/handlers/outcome.hpp"
+#include "http/json_body.hpp"
+#include "http/routes.hpp"
+#include "http/url.hpp"
+#include "support/json_writer.hpp"
+
+namespace bitacora::http {
+namespace {
+
+constexpr std::size_t kMaxIdempotencyKey = 255;
+
+bool known_gateway(std::string_view g) { return g == "wompi" || g == "mercadopago" || g == "stripe"; }
+
+// The order as checkout answers it: the order's fields plus Wompi's integrity signature.
+std::string checkout_json(const domain::OrderState& o, const gateways::GatewayConfig& gw) {
+  JsonWriter w;
+  w.begin_object()
+      .field("reference", o.reference.value())
+      .field("status", domain::to_string(o.status))
+      .field("amount_in_cents", o.amount_in_cents)
+      .field("currency", o.currency)
+      .key("items")
+      .begin_array();
+  for (const auto& line : o.lines)
+    w.begin_object().field("sku", line.sku.value()).field("quantity", line.quantity).field("price_in_cents", line.price_in_cents).end_object();
+  w.end_array().field("expires_at", format_rfc3339(o.expires_at));
+  if (o.gateway == "wompi" && !gw.wompi.integrity_secret.empty())
+    w.field("integrity_signature",
+            gateways::wompi_integrity_signature(o.reference.value(), o.amount_in_cents, o.currency, gw.wompi.integrity_secret));
+  else
+    w.key("integrity_signature").null();
+  w.end_object();
+  return std::move(w).str();
+}
+
+Response order_ok(const domain::OrderState& o) { return json_response(bhttp::status::ok, domain::order_view_json(o)); }
+
+// Owner or admin; anyone else is told the order does not exist.
+bool may_see(const Caller& who, const domain::OrderState& o) { return who.admin || o.user.value() == who.user; }
+
+Response no_such_order(const std::string& ref) {
+  return error_response(bhttp::status::not_found, "not_found", "no order " + ref);
+}
+
+}  // namespace
+
+void add_order_routes(Router& router, Services& s) {
+  router.add(bhttp::verb::post, "/api/checkout", [&s](const Request& req, const RouteParams&, Respond respond) {
+    auto who = authenticate(req, s.auth, s.clock.now_s());
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    JsonBody body(req.body());
+    auto gateway = body.string("gateway", 32);
+    if (auto error = body.error()) return respond(std::move(*error));
+    if (!known_gateway(gateway))
+      return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument",
+                                    "gateway must be wompi, mercadopago or stripe", "\"field\":\"gateway\""));
+    std::optional<std::string> key;
+    if (auto k = req["Idempotency-Key"]; !k.empty()) {
+      if (k.size() > kMaxIdempotencyKey)
+        return respond(error_response(bhttp::status::bad_request, "invalid_request", "Idempotency-Key is longer than 255 characters"));
+      key = std::string(k);
+    }
+    s.commerce.checkout(UserId(std::get<Caller>(who).user), gateway, key,
+                        [&s, respond](actors::Outcome<actors::CheckoutResult> r) {
+                          answer(respond, r, Resource::checkout, [&s](const actors::CheckoutResult& c) {
+                            return json_response(bhttp::status::created, checkout_json(c.order, s.gateways));
+                          });
+                        });
+  });
+
+  router.add(bhttp::verb::get, "/api/orders/{reference}", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    auto who = authenticate(req, s.auth, s.clock.now_s(), true);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    if (!valid_identifier(p[0])) return respond(no_such_order(p[0]));
+    s.commerce.get_order(OrderRef(p[0]), [respond, who = std::get<Caller>(who), ref = p[0]](actors::Outcome<domain::OrderState> r) {
+      if (auto* o = std::get_if<domain::OrderState>(&r); o && !may_see(who, *o)) return respond(no_such_order(ref));
+      answer(respond, r, Resource::order, order_ok);
+    });
+  });
+
+  router.add(bhttp::verb::post, "/api/orders/{reference}/cancel", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    auto who = authenticate(req, s.auth, s.clock.now_s(), true);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    if (!valid_identifier(p[0])) return respond(no_such_order(p[0]));
+    auto caller = std::get<Caller>(who);
+    OrderRef ref(p[0]);
+    // Read first so a stranger learns nothing (not even "already paid") about someone else's order.
+    s.commerce.get_order(ref, [&s, respond, caller, ref](actors::Outcome<domain::OrderState> r) {
+      auto* o = std::get_if<domain::OrderState>(&r);
+      if (!o) return answer(respond, r, Resource::order, order_ok);
+      if (!may_see(caller, *o)) return respond(no_such_order(ref.value()));
+      s.commerce.cancel_order(ref, caller.admin ? events::CancelledBy::admin : events::CancelledBy::owner,
+                              [respond](actors::Outcome<domain::OrderState> c) { answer(respond, c, Resource::order, order_ok); });
+    });
+  });
+
+  router.add(bhttp::verb::get, "/api/orders", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+    std::optional<domain::OrderStatus> status;
+    if (auto text = query_param(p.query, "status"); text && !text->empty()) {
+      domain::OrderStatus parsed;
+      if (!domain::parse(*text, parsed))
+        return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "status: not an order status",
+                                      "\"parameter\":\"status\""));
+      status = parsed;
+    }
+    std::size_t limit = 50;
+    if (auto l = query_param(p.query, "limit"); l && !l->empty()) {
+      auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
+      if (ec != std::errc() || ptr != l->data() + l->size() || limit < 1 || limit > 500)
+        return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "limit: expected 1 to 500",
+                                      "\"parameter\":\"limit\""));
+    }
+    auto cursor = query_param(p.query, "cursor");
+    if (cursor && cursor->empty()) cursor.reset();
+    boost::asio::post(s.blocking, [&s, status, limit, cursor, respond] {
+      auto page = s.orders.list(status, limit, cursor);
+      if (!page) return respond(storage_response(page.error()));
+      JsonWriter w;
+      w.begin_object().key("items").begin_array();
+      for (const auto& row : page->items) w.raw(row);
+      w.end_array();
+      page->next_cursor ? w.field("next_cursor", *page->next_cursor) : w.key("next_cursor").null();
+      w.end_object();
+      respond(json_response(bhttp::status::ok, std::move(w).str()));
+    });
+  });
+}
+
+}  // namespace bitacora::http

@@ -1,0 +1,41 @@
+// Reading request bodies: a JSON object whose fields are looked up with their expected type, and
+// the 400 to send when one is missing or of the wrong type. Not thread-safe; one per request.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace bitacora::http {
+
+class JsonBody {
+ public:
+  explicit JsonBody(std::string_view body);
+
+  // nullopt when the body is a JSON object; else the 400 to send.
+  [[nodiscard]] std::optional<Response> error() const;
+  [[nodiscard]] const simdjson::dom::object& object() const { return object_; }
+
+  // Required fields: record the first problem (see error()) and return a default when absent.
+  std::string string(const char* key, std::size_t max_length = 1024);
+  std::int64_t integer(const char* key);
+  // Optional field: nullopt when absent (a wrong type is still an error).
+  std::optional<std::string> optional_string(const char* key, std::size_t max_length = 1024);
+
+ private:
+  void fail(std::string message, const char* field);
+  simdjson::dom::parser parser_;
+  simdjson::dom::object object_;
+  std::optional<std::string> problem_;
+  std::string field_;
+};
+
+// Identifiers in paths and bodies (skus): 1–64 of [A-Za-z0-9._-].
+[[nodiscard]] bool valid_identifier(std::string_view s) noexcept;
+
+}  // namespace bitacora::http
