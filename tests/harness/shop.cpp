@@ -1,0 +1,56 @@
+#include "tests/harness/shop.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "http/jwt.hpp"
+#include "tests/harness/json.hpp"
+
+namespace bitacora::testing {
+
+std::string shopper_token(const std::string& user) {
+  return http::sign_jwt_hs256(R"({"sub":")" + user + R"("})", kJwtSecret);
+}
+
+Headers as_shopper(const std::string& user) { return {{"Authorization", "Bearer " + shopper_token(user)}}; }
+Headers as_admin() { return {{"Authorization", std::string("Bearer ") + secrets::admin_token}}; }
+
+void define_product(HttpClient& c, const std::string& sku, std::int64_t stock, std::int64_t price_in_cents) {
+  auto r = c.request("PUT", "/api/products/" + sku,
+                     R"({"name":"Product )" + sku + R"(","price_in_cents":)" + std::to_string(price_in_cents) +
+                         R"(,"currency":"COP","stock":)" + std::to_string(stock) + "}",
+                     as_admin());
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+}
+
+Stock stock_of(HttpClient& c, const std::string& sku) {
+  auto r = c.get("/api/products/" + sku);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+  Json j(r.body);
+  return {j.num("/on_hand"), j.num("/reserved"), j.num("/available")};
+}
+
+void fill_cart(HttpClient& c, const std::string& user, const std::map<std::string, std::int64_t>& lines) {
+  std::string body = "{";
+  for (const auto& [sku, qty] : lines) {
+    if (body.size() > 1) body += ',';
+    body += "\"" + sku + "\":" + std::to_string(qty);
+  }
+  body += "}";
+  auto r = c.post("/api/cart/bulk-update", body, as_shopper(user));
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+}
+
+std::vector<std::string> event_types(HttpClient& c, const std::string& stream) {
+  auto r = c.get("/api/streams/" + stream + "/events", as_admin());
+  REQUIRE(r.status == 200);
+  std::vector<std::string> out;
+  Json page(r.body);
+  auto items = page.at("/items").get_array().value();
+  for (auto item : items) out.emplace_back(item["type"].get_string().value());
+  return out;
+}
+
+}  // namespace bitacora::testing
