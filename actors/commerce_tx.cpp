@@ -263,6 +263,8 @@ struct EndOrderTx : std::enable_shared_from_this<EndOrderTx> {
       tx->order_held = false;
       commit_products(*tx);
       if (!tx->from_timer) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
+      if (tx->from_timer && after.status == domain::OrderStatus::expired && tx->order.status != after.status)
+        tx->commerce.deps().metrics.counter("bitacora_reservations_expired_total", "Reservations released by expiry").inc();
       tx->finish(after);
     });
   }
