@@ -61,12 +61,12 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::OrderQueries orders(**log);
   boost::asio::thread_pool blocking(2);
 
-  // The actor system is declared after everything its actors use, so it is destroyed (waiting
-  // for its actors) before them.
+  // The actor system is declared after everything its actors use (deps included), so it is
+  // destroyed — waiting for its actors to finish — before any of that goes.
+  actors::ActorDeps deps{**log, **writer, clock, metrics};
   caf::actor_system_config caf_config;
   caf_config.set("scheduler.max-threads", 2);
   caf::actor_system actor_system{caf_config};
-  actors::ActorDeps deps{**log, **writer, clock, metrics};
   actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds});
   auto scheduler = actors::Scheduler::start(actor_system, deps, {{actors::kReservationExpiry, commerce.expiry_handler()}});
   if (!scheduler) {
