@@ -58,27 +58,60 @@ void add_product_events(storage::AppendRequest& req, const std::vector<HeldProdu
     for (const auto& e : h.events) req.events.push_back(ProductTraits::encode(h.state.sku.value(), e));
 }
 
+// What a coordinator holds: at most one order actor, then products in sku order.
+struct Holds {
+  explicit Holds(Commerce& c) : commerce(c) {}
+  Commerce& commerce;
+  caf::actor order_actor;
+  bool order_held = false;
+  domain::OrderState order;
+  std::uint64_t order_version = 0;
+  std::vector<Sku> skus;
+  std::vector<HeldProduct> held;
+
+  // Holds the order actor of `ref`; then `next` runs, or tx->finish(error) if its state is unreadable.
+  template <class Tx>
+  static void hold_order(std::shared_ptr<Tx> tx, const OrderRef& ref, std::function<void()> next) {
+    tx->order_actor = tx->commerce.orders().find(ref.value());
+    hold<OrderTraits>(tx->order_actor, [tx, next = std::move(next)](const domain::OrderState& s, std::uint64_t v,
+                                                                     const std::optional<Error>& err) {
+      tx->order_held = true;
+      if (err) return tx->finish(*err);
+      tx->order = s;
+      tx->order_version = v;
+      next();
+    });
+  }
+
+  // The batch is durable: every held actor applies its events and is let go.
+  void commit(std::vector<domain::OrderEvent> order_events) {
+    if (order_held) commit_held<OrderTraits>(order_actor, std::move(order_events));
+    order_held = false;
+    commit_products(*this);
+  }
+
+  // Lets go of whatever is still held, unchanged.
+  void release() {
+    release_products(*this);
+    if (order_held) release_held<OrderTraits>(order_actor);
+    order_held = false;
+  }
+};
+
 // -- checkout ---------------------------------------------------------------------------------
 
-struct CheckoutTx : std::enable_shared_from_this<CheckoutTx> {
-  Commerce& commerce;
+struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
   UserId user;
   std::string gateway;
   std::optional<std::string> idempotency_key;
   std::function<void(Outcome<CheckoutResult>)> done;
 
   caf::actor cart;
-  caf::actor order_actor;
-  bool order_held = false;
-  domain::OrderState order;
-  std::uint64_t order_version = 0;
   OrderRef reference;
   std::map<Sku, std::int64_t> lines;
-  std::vector<Sku> skus;
-  std::vector<HeldProduct> held;
 
   CheckoutTx(Commerce& c, UserId u, std::string g, std::optional<std::string> k, std::function<void(Outcome<CheckoutResult>)> d)
-      : commerce(c), user(std::move(u)), gateway(std::move(g)), idempotency_key(std::move(k)), done(std::move(d)) {}
+      : Holds(c), user(std::move(u)), gateway(std::move(g)), idempotency_key(std::move(k)), done(std::move(d)) {}
 
   [[nodiscard]] std::string dedupe_key() const { return "checkout:" + user.value() + ":" + *idempotency_key; }
 
@@ -103,13 +136,7 @@ struct CheckoutTx : std::enable_shared_from_this<CheckoutTx> {
     lines = c.state.lines;
     for (const auto& [sku, qty] : lines) skus.push_back(sku);
     reference = new_reference();
-    order_actor = commerce.orders().find(reference.value());
-    hold<OrderTraits>(order_actor, [tx = shared_from_this()](const domain::OrderState& s, std::uint64_t v,
-                                                             const std::optional<Error>& err) {
-      tx->order_held = true;
-      if (err) return tx->finish(*err);
-      tx->order = s;
-      tx->order_version = v;
+    hold_order(shared_from_this(), reference, [tx = shared_from_this()] {
       hold_products(tx, [tx](std::optional<Error> e) { e ? tx->finish(*e) : tx->decide(); });
     });
   }
@@ -153,9 +180,7 @@ struct CheckoutTx : std::enable_shared_from_this<CheckoutTx> {
                                                        Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
       if (r->duplicate) return tx->replay(r->first_seq);
-      commit_held<OrderTraits>(tx->order_actor, std::move(order_events));
-      tx->order_held = false;
-      commit_products(*tx);
+      tx->commit(std::move(order_events));
       tx->commerce.timer_scheduled(expiry_timer_key(after), after.expires_at, after.reference);
       tx->finish(CheckoutResult{after, false});
     });
@@ -178,9 +203,7 @@ struct CheckoutTx : std::enable_shared_from_this<CheckoutTx> {
   }
 
   void finish(Outcome<CheckoutResult> outcome) {
-    release_products(*this);
-    if (order_held) release_held<OrderTraits>(order_actor);
-    order_held = false;
+    release();
     release_held<CartTraits>(cart);
     done(std::move(outcome));
   }
@@ -188,36 +211,20 @@ struct CheckoutTx : std::enable_shared_from_this<CheckoutTx> {
 
 // -- the end of an order: expiry or cancellation ------------------------------------------------
 
-struct EndOrderTx : std::enable_shared_from_this<EndOrderTx> {
-  Commerce& commerce;
+struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
   OrderRef reference;
   domain::OrderCommand command;
   events::ReleaseReason reason;
   bool from_timer;
   std::function<void(Outcome<domain::OrderState>)> done;
-
-  caf::actor order_actor;
-  bool order_held = false;
-  domain::OrderState order;
-  std::uint64_t order_version = 0;
   std::vector<domain::OrderEvent> order_events;
-  std::vector<Sku> skus;
-  std::vector<HeldProduct> held;
 
   EndOrderTx(Commerce& c, OrderRef r, domain::OrderCommand cmd, events::ReleaseReason why, bool timer,
              std::function<void(Outcome<domain::OrderState>)> d)
-      : commerce(c), reference(std::move(r)), command(std::move(cmd)), reason(why), from_timer(timer), done(std::move(d)) {}
+      : Holds(c), reference(std::move(r)), command(std::move(cmd)), reason(why), from_timer(timer), done(std::move(d)) {}
 
   void start() {
-    order_actor = commerce.orders().find(reference.value());
-    hold<OrderTraits>(order_actor, [tx = shared_from_this()](const domain::OrderState& s, std::uint64_t v,
-                                                             const std::optional<Error>& err) {
-      tx->order_held = true;
-      if (err) return tx->finish(*err);
-      tx->order = s;
-      tx->order_version = v;
-      tx->decide_order();
-    });
+    hold_order(shared_from_this(), reference, [tx = shared_from_this()] { tx->decide_order(); });
   }
 
   void decide_order() {
@@ -259,9 +266,7 @@ struct EndOrderTx : std::enable_shared_from_this<EndOrderTx> {
   void append(storage::AppendRequest req, domain::OrderState after) {
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), after](Result<storage::AppendOutcome> r) {
       if (!r) return tx->finish(r.error());
-      commit_held<OrderTraits>(tx->order_actor, std::move(tx->order_events));
-      tx->order_held = false;
-      commit_products(*tx);
+      tx->commit(std::move(tx->order_events));
       if (!tx->from_timer) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
       if (tx->from_timer && after.status == domain::OrderStatus::expired && tx->order.status != after.status)
         tx->commerce.deps().metrics.counter("bitacora_reservations_expired_total", "Reservations released by expiry").inc();
@@ -270,9 +275,7 @@ struct EndOrderTx : std::enable_shared_from_this<EndOrderTx> {
   }
 
   void finish(Outcome<domain::OrderState> outcome) {
-    release_products(*this);
-    if (order_held) release_held<OrderTraits>(order_actor);
-    order_held = false;
+    release();
     done(std::move(outcome));
   }
 };
