@@ -71,6 +71,14 @@ class Commerce {
   void get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done);
   void cancel_order(const OrderRef& ref, events::CancelledBy by, std::function<void(Outcome<domain::OrderState>)> done);
 
+  // A payment fact reached the order (API.md §4 "Payment effects"): holds the owner's cart, the
+  // order and, where stock moves, its products; appends ONE batch with their events and what
+  // `record(effect)` returns (the webhook's own event, index row and timer change). `done` gets
+  // the effect: "paid", "payment_failed", "needs_attention", "refunded" or "no_change"; an order
+  // never placed is an unknown_order refusal (and nothing is appended).
+  void apply_payment(const struct PaymentNotice& notice, std::function<storage::AppendRequest(const std::string& effect)> record,
+                     std::function<void(Outcome<std::string>)> done);
+
   [[nodiscard]] std::size_t actors_alive() const;
   [[nodiscard]] std::int64_t active_reservations() const { return deps_.writer.counter(kActiveReservations); }
   void stop();  // asks every aggregate actor to exit

@@ -5,6 +5,7 @@
 #include <openssl/rand.h>
 
 #include "actors/commerce.hpp"
+#include "actors/webhook_processor.hpp"
 #include "support/log.hpp"
 
 namespace bitacora::actors {
@@ -280,6 +281,168 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
   }
 };
 
+// -- a payment reaches an order ---------------------------------------------------------------
+
+// Appends `extra`'s contents after `req`'s own (the webhook's record rides in the order's batch).
+void merge(storage::AppendRequest& req, storage::AppendRequest extra) {
+  for (auto& e : extra.events) req.events.push_back(std::move(e));
+  for (auto& p : extra.index_puts) req.index_puts.push_back(std::move(p));
+  for (auto& c : extra.counter_deltas) req.counter_deltas.push_back(std::move(c));
+  for (auto& t : extra.timer_puts) req.timer_puts.push_back(std::move(t));
+  for (auto& t : extra.timer_deletes) req.timer_deletes.push_back(std::move(t));
+}
+
+std::string effect_of(const std::vector<domain::OrderEvent>& evs) {
+  if (evs.empty()) return "no_change";
+  return std::visit(
+      [](const auto& e) -> std::string {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, events::PaymentApproved>) return "paid";
+        else if constexpr (std::is_same_v<E, events::PaymentFailed>) return "payment_failed";
+        else if constexpr (std::is_same_v<E, events::OrderNeedsAttention>) return "needs_attention";
+        else if constexpr (std::is_same_v<E, events::OrderRefunded>) return "refunded";
+        else return "no_change";
+      },
+      evs.front());
+}
+
+struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
+  PaymentNotice notice;
+  std::function<storage::AppendRequest(const std::string&)> record;
+  std::function<void(Outcome<std::string>)> done;
+  caf::actor cart;
+  bool cart_held = false;
+  domain::CartState cart_state;
+  std::uint64_t cart_version = 0;
+  domain::StockEffect effect = domain::StockEffect::none;
+
+  PaymentTx(Commerce& c, PaymentNotice n, std::function<storage::AppendRequest(const std::string&)> r,
+            std::function<void(Outcome<std::string>)> d)
+      : Holds(c), notice(std::move(n)), record(std::move(r)), done(std::move(d)) {}
+
+  // The owner's cart comes first in the hold order, so the order is read (not held) to learn it.
+  void start() {
+    get<OrderTraits>(commerce.orders().find(notice.order.value()),
+                     [tx = shared_from_this()](const domain::OrderState& s, std::uint64_t, const std::optional<Error>& err) {
+                       if (err) return tx->finish(*err);
+                       if (!s.placed)
+                         return tx->finish(domain::refusal(domain::DomainErrc::unknown_order, "no order " + s.reference.value()));
+                       tx->hold_cart(s.user);
+                     });
+  }
+
+  void hold_cart(const UserId& user) {
+    cart = commerce.carts().find(user.value());
+    hold<CartTraits>(cart, [tx = shared_from_this()](const domain::CartState& s, std::uint64_t v, const std::optional<Error>& err) {
+      tx->cart_held = true;
+      if (err) return tx->finish(*err);
+      tx->cart_state = s;
+      tx->cart_version = v;
+      hold_order(tx, tx->notice.order, [tx] { tx->decide(); });
+    });
+  }
+
+  domain::ApplyPayment command(bool stock_available) const {
+    return domain::ApplyPayment{notice.gateway, notice.transaction_id, notice.outcome, notice.status,
+                                notice.amount_in_cents, notice.currency, stock_available};
+  }
+
+  // First without stock: that says whether stock moves at all, and how.
+  void decide() {
+    auto d = domain::decide(order, domain::OrderCommand{command(false)});
+    if (auto* refused = domain::refusal_of(d)) return finish(*refused);
+    const auto& evs = *domain::events_of(d);
+    bool may_reserve = notice.outcome == domain::PaymentOutcome::approved &&
+                       (order.status == domain::OrderStatus::expired || order.status == domain::OrderStatus::cancelled ||
+                        order.status == domain::OrderStatus::payment_failed);
+    bool moves_stock = may_reserve || (!evs.empty() && domain::stock_effect(order, evs.front()) != domain::StockEffect::none);
+    if (!moves_stock) return append_with({}, evs);
+    for (const auto& [sku, qty] : domain::lines_of(order)) skus.push_back(sku);
+    std::sort(skus.begin(), skus.end());
+    hold_products(shared_from_this(), [tx = shared_from_this()](std::optional<Error> e) { e ? tx->finish(*e) : tx->decide_with_stock(); });
+  }
+
+  void decide_with_stock() {
+    // Re-reserving after an expiry or cancellation: every line must be available again.
+    bool available = true;
+    for (const auto& h : held) {
+      auto d = domain::decide(h.state, domain::ProductCommand{domain::ReserveStock{notice.order, quantity(h.state.sku)}});
+      if (domain::refusal_of(d) || domain::events_of(d)->empty()) available = false;
+    }
+    auto d = domain::decide(order, domain::OrderCommand{command(available)});
+    if (auto* refused = domain::refusal_of(d)) return finish(*refused);
+    auto evs = *domain::events_of(d);
+    effect = evs.empty() ? domain::StockEffect::none : domain::stock_effect(order, evs.front());
+    for (auto& h : held) {
+      auto state = h.state;
+      if (effect == domain::StockEffect::reserve_and_confirm) {
+        auto r = domain::decide(state, domain::ProductCommand{domain::ReserveStock{notice.order, quantity(h.state.sku)}});
+        if (auto* refused = domain::refusal_of(r)) return finish(*refused);
+        for (const auto& e : *domain::events_of(r)) {
+          h.events.push_back(e);
+          state = domain::apply(std::move(state), e);
+        }
+      }
+      domain::ProductCommand cmd = domain::ConfirmReservation{notice.order};
+      if (effect == domain::StockEffect::release) cmd = domain::ReleaseReservation{notice.order, events::ReleaseReason::payment_failed};
+      if (effect == domain::StockEffect::none) continue;
+      auto r = domain::decide(state, cmd);
+      if (auto* refused = domain::refusal_of(r)) return finish(*refused);
+      for (const auto& e : *domain::events_of(r)) h.events.push_back(e);
+    }
+    append_with(std::move(evs), {});
+  }
+
+  std::int64_t quantity(const Sku& sku) const {
+    for (const auto& [s, q] : domain::lines_of(order))
+      if (s == sku) return q;
+    return 0;
+  }
+
+  // `evs` from decide_with_stock, or `plain` when no product was needed.
+  void append_with(std::vector<domain::OrderEvent> evs, const std::vector<domain::OrderEvent>& plain) {
+    if (evs.empty()) evs = plain;
+    auto after = order;
+    for (const auto& e : evs) OrderTraits::apply(after, e);
+    storage::AppendRequest req;
+    for (const auto& e : evs) req.events.push_back(OrderTraits::encode(notice.order.value(), e));
+    req.expected_version = order_version;
+    add_product_events(req, held);
+    std::vector<domain::CartEvent> cart_events;
+    const bool paid = after.status == domain::OrderStatus::paid && order.status != domain::OrderStatus::paid;
+    if (paid) {
+      auto c = domain::decide(cart_state, domain::CartCommand{domain::ClearCart{"order_paid"}});
+      if (auto* e = domain::events_of(c)) cart_events = *e;
+      for (const auto& e : cart_events) req.events.push_back(CartTraits::encode(cart_state.user.value(), e));
+    }
+    const bool left_pending = order.status == domain::OrderStatus::pending_payment && after.status != order.status &&
+                              after.status != domain::OrderStatus::needs_attention;
+    if (left_pending) {
+      req.timer_deletes.push_back(expiry_timer_key(order));  // nothing is left for the expiry to do
+      req.counter_deltas.emplace_back(kActiveReservations, -1);
+    }
+    if (!evs.empty()) OrderTraits::decorate(notice.order.value(), after, req);
+    const std::string effect_word = effect_of(evs);
+    merge(req, record(effect_word));
+    commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), evs = std::move(evs), cart_events = std::move(cart_events),
+                                                   left_pending, effect_word](Result<storage::AppendOutcome> r) mutable {
+      if (!r) return tx->finish(r.error());
+      tx->commit(std::move(evs));
+      if (tx->cart_held) commit_held<CartTraits>(tx->cart, std::move(cart_events));
+      tx->cart_held = false;
+      if (left_pending) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
+      tx->finish(effect_word);
+    });
+  }
+
+  void finish(Outcome<std::string> outcome) {
+    release();
+    if (cart_held) release_held<CartTraits>(cart);
+    cart_held = false;
+    done(std::move(outcome));
+  }
+};
+
 }  // namespace
 
 void Commerce::checkout(const UserId& user, std::string gateway, std::optional<std::string> idempotency_key,
@@ -291,6 +454,11 @@ void Commerce::cancel_order(const OrderRef& ref, events::CancelledBy by, std::fu
   std::make_shared<EndOrderTx>(*this, ref, domain::OrderCommand{domain::CancelOrder{by}}, events::ReleaseReason::cancelled,
                                false, std::move(done))
       ->start();
+}
+
+void Commerce::apply_payment(const PaymentNotice& notice, std::function<storage::AppendRequest(const std::string&)> record,
+                             std::function<void(Outcome<std::string>)> done) {
+  std::make_shared<PaymentTx>(*this, notice, std::move(record), std::move(done))->start();
 }
 
 TimerHandler Commerce::expiry_handler() {

@@ -1,5 +1,6 @@
 #include "actors/webhook_inbox.hpp"
 
+#include "actors/webhook_processor.hpp"
 #include "domain/webhook.hpp"
 #include "events/webhook_events.hpp"
 
@@ -31,16 +32,16 @@ void WebhookInbox::receive(InboundWebhook webhook, ReceiveCallback done) {
   req.counter_deltas.emplace_back(kPendingCounter, 1);
   req.events.push_back({events::webhook_stream(event.key), std::string(events::WebhookReceived::kType),
                         events::to_json(event)});
+  if (processor_) req.timer_puts.push_back(WebhookProcessor::first_timer(event.key, event.received_at));
   auto& counter = metrics_.counter("bitacora_webhooks_received_total", "Webhooks accepted, by gateway",
                                    "gateway=\"" + metrics::label_value(event.gateway) + "\"");
-  writer_.append(std::move(req), [done = std::move(done), &counter](Result<storage::AppendOutcome> r) {
-    if (!r) {
-      // A conflict means the stream exists although the key did not: report it as a duplicate would
-      // hide a bug, so it is an internal error.
-      done(r.error());
-      return;
+  writer_.append(std::move(req), [this, done = std::move(done), &counter, key = event.key,
+                                  at = event.received_at](Result<storage::AppendOutcome> r) {
+    if (!r) return done(r.error());
+    if (!r->duplicate) {
+      counter.inc();
+      if (processor_) processor_->received(key, at);
     }
-    if (!r->duplicate) counter.inc();
     done(ReceiveResult{webhook_id(r->first_seq), r->duplicate});
   });
 }

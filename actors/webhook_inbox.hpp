@@ -16,6 +16,8 @@
 
 namespace bitacora::actors {
 
+class WebhookProcessor;
+
 struct InboundWebhook {
   std::string gateway;          // "wompi", "mercadopago", "stripe", or a Standard Webhooks source
   std::string key;              // dedupe key (API.md §1)
@@ -37,6 +39,10 @@ class WebhookInbox {
   WebhookInbox(storage::LogWriter& writer, const Clock& clock, metrics::Registry& metrics,
                std::size_t quarantine_max_body_bytes);
 
+  // Each received webhook is stored with the timer row that gets it processed (see
+  // WebhookProcessor); without a processor webhooks are only recorded.
+  void set_processor(WebhookProcessor* processor) { processor_ = processor; }
+
   void receive(InboundWebhook webhook, ReceiveCallback done);
   // Best effort and bounded: never blocks, never fails the caller.
   void quarantine(std::string gateway, std::string reason, std::string query, std::string_view body);
@@ -52,6 +58,7 @@ class WebhookInbox {
   const Clock& clock_;
   metrics::Registry& metrics_;
   std::size_t quarantine_max_body_bytes_;
+  WebhookProcessor* processor_ = nullptr;
 };
 
 // Webhook event ids: "wh_<seq of its first event>" and, for quarantined requests, "q_<n>".

@@ -11,6 +11,8 @@
 #include "actors/order_queries.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/webhook_inbox.hpp"
+#include "actors/webhook_processor.hpp"
+#include "http/gateways/payments.hpp"
 #include "actors/webhook_queries.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
@@ -68,13 +70,21 @@ int serve(const Config& config, const ServeFlags& flags) {
   caf_config.set("scheduler.max-threads", 2);
   caf::actor_system actor_system{caf_config};
   actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds});
-  auto scheduler = actors::Scheduler::start(actor_system, deps, {{actors::kReservationExpiry, commerce.expiry_handler()}});
+  // Mercado Pago's payments API client; reset before the processor goes (its callbacks use it).
+  auto api_client = std::make_unique<http::gateways::ApiClient>();
+  actors::WebhookProcessor processor(deps, commerce, http::gateways::make_interpreter(config.gateways, *api_client),
+                                     config.retries.schedule_seconds);
+  auto scheduler = actors::Scheduler::start(
+      actor_system, deps,
+      {{actors::kReservationExpiry, commerce.expiry_handler()}, {actors::kWebhookTimer, processor.handler()}});
   if (!scheduler) {
     app_log().critical("cannot load the durable timers: {}", scheduler.error().message);
     (*writer)->stop();
     return 1;
   }
   commerce.attach(**scheduler);
+  processor.attach(**scheduler);
+  inbox.set_processor(&processor);
 
   http::Services services{config.auth,
                           config.gateways,
@@ -82,6 +92,7 @@ int serve(const Config& config, const ServeFlags& flags) {
                           queries,
                           streams,
                           commerce,
+                          processor,
                           orders,
                           [&] {
                             return http::StorageStatus{(*writer)->healthy(), (*writer)->last_seq(), config.storage.dir};
@@ -117,6 +128,7 @@ int serve(const Config& config, const ServeFlags& flags) {
 
   blocking.join();
   (*scheduler)->stop();
+  api_client.reset();
   commerce.stop();
   (*writer)->stop();
   app_log().info("stopped cleanly at seq {}", (*writer)->last_seq());

@@ -1,5 +1,7 @@
 #include "domain/order.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "events/enum_names.hpp"
@@ -12,6 +14,7 @@ using Events = std::vector<OrderEvent>;
 
 constexpr EnumNames<OrderStatus, 7> kStatuses{
     {"pending_payment", "paid", "payment_failed", "expired", "cancelled", "needs_attention", "refunded"}};
+constexpr EnumNames<PaymentOutcome, 4> kOutcomes{{"approved", "failed", "pending", "refunded"}};
 
 DomainError invalid(std::string message) { return refusal(DomainErrc::invalid_argument, std::move(message)); }
 
@@ -59,6 +62,57 @@ Decision<OrderEvent> handle(const OrderState& s, const CancelOrder& c) {
   return refusal(DomainErrc::not_pending, "the order is " + std::string(to_string(s.status)));
 }
 
+// Currency codes are compared as ASCII, ignoring case: a gateway may report "cop" for "COP".
+bool same_currency(std::string_view a, std::string_view b) {
+  auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
+  return std::ranges::equal(a, b, [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+bool pays_the_order(const OrderState& s, const ApplyPayment& c) {
+  return c.amount_in_cents == s.amount_in_cents && same_currency(c.currency, s.currency);
+}
+
+events::OrderNeedsAttention needs_attention(events::AttentionReason why, const ApplyPayment& c) {
+  return {why, c.gateway, c.transaction_id, c.status, c.amount_in_cents, c.currency};
+}
+
+Decision<OrderEvent> approve(const OrderState& s, const ApplyPayment& c) {
+  events::PaymentApproved approved{c.gateway, c.transaction_id, c.status, c.amount_in_cents, c.currency};
+  switch (s.status) {
+    case OrderStatus::pending_payment:
+      if (!pays_the_order(s, c)) return Events{needs_attention(events::AttentionReason::amount_mismatch, c)};
+      return Events{std::move(approved)};
+    case OrderStatus::paid:
+    case OrderStatus::needs_attention:
+    case OrderStatus::refunded: return {};  // already decided: a second payment does not move it
+    case OrderStatus::expired:
+    case OrderStatus::cancelled:
+    case OrderStatus::payment_failed: break;
+  }
+  // The order ended and released its stock, but the money was taken.
+  if (!pays_the_order(s, c)) return Events{needs_attention(events::AttentionReason::amount_mismatch, c)};
+  if (!c.stock_available) return Events{needs_attention(events::AttentionReason::stock_unavailable, c)};
+  return Events{std::move(approved)};
+}
+
+Decision<OrderEvent> handle(const OrderState& s, const ApplyPayment& c) {
+  if (!s.placed) return refusal(DomainErrc::unknown_order, "no order " + s.reference.value());
+  if (c.gateway.empty()) return invalid("payment gateway is empty");
+  if (c.transaction_id.empty()) return invalid("payment transaction id is empty");
+  if (s.applied_payments.contains(payment_key(c.gateway, c.transaction_id, c.outcome))) return {};
+  switch (c.outcome) {
+    case PaymentOutcome::approved: return approve(s, c);
+    case PaymentOutcome::failed:
+      if (s.status != OrderStatus::pending_payment) return {};  // late or stale: never moves it back
+      return Events{events::PaymentFailed{c.gateway, c.transaction_id, c.status}};
+    case PaymentOutcome::refunded:
+      if (s.status != OrderStatus::paid) return {};
+      return Events{events::OrderRefunded{c.gateway, c.transaction_id, c.status}};
+    case PaymentOutcome::pending: break;
+  }
+  return {};
+}
+
 void fold(OrderState& s, const events::OrderPlaced& e) {
   s.reference = e.reference;
   s.user = e.user;
@@ -75,10 +129,44 @@ void fold(OrderState& s, const events::OrderPlaced& e) {
 void fold(OrderState& s, const events::OrderExpired&) { s.status = OrderStatus::expired; }
 void fold(OrderState& s, const events::OrderCancelled&) { s.status = OrderStatus::cancelled; }
 
+// Every payment fact records itself as the order's payment and under its key.
+void record_payment(OrderState& s, OrderStatus status, const auto& e, PaymentOutcome outcome) {
+  s.status = status;
+  s.payment = OrderPayment{e.gateway, e.transaction_id, e.status};
+  s.applied_payments.insert(payment_key(e.gateway, e.transaction_id, outcome));
+}
+
+void fold(OrderState& s, const events::PaymentApproved& e) {
+  record_payment(s, OrderStatus::paid, e, PaymentOutcome::approved);
+}
+void fold(OrderState& s, const events::PaymentFailed& e) {
+  record_payment(s, OrderStatus::payment_failed, e, PaymentOutcome::failed);
+}
+// It came from an approval, so the same approval again is the same fact.
+void fold(OrderState& s, const events::OrderNeedsAttention& e) {
+  record_payment(s, OrderStatus::needs_attention, e, PaymentOutcome::approved);
+}
+void fold(OrderState& s, const events::OrderRefunded& e) {
+  record_payment(s, OrderStatus::refunded, e, PaymentOutcome::refunded);
+}
+
+bool ended_without_payment(OrderStatus s) {
+  return s == OrderStatus::expired || s == OrderStatus::cancelled || s == OrderStatus::payment_failed;
+}
+
 }  // namespace
 
 std::string_view to_string(OrderStatus s) noexcept { return kStatuses(s); }
 bool parse(std::string_view text, OrderStatus& out) noexcept { return kStatuses.parse(text, out); }
+std::string_view to_string(PaymentOutcome o) noexcept { return kOutcomes(o); }
+bool parse(std::string_view text, PaymentOutcome& out) noexcept { return kOutcomes.parse(text, out); }
+
+std::string payment_key(std::string_view gateway, std::string_view transaction_id, PaymentOutcome outcome) {
+  std::string key;
+  key.reserve(gateway.size() + transaction_id.size() + 10);
+  key.append(gateway).append("|").append(transaction_id).append("|").append(to_string(outcome));
+  return key;
+}
 
 Decision<OrderEvent> decide(const OrderState& state, const OrderCommand& command) {
   return std::visit([&state](const auto& c) { return handle(state, c); }, command);
@@ -97,12 +185,28 @@ std::vector<std::pair<Sku, std::int64_t>> lines_of(const OrderState& order) {
   return out;
 }
 
+StockEffect stock_effect(const OrderState& before, const OrderEvent& event) {
+  const bool holds = before.placed && before.status == OrderStatus::pending_payment;
+  if (std::holds_alternative<events::PaymentApproved>(event)) {
+    if (holds) return StockEffect::confirm;
+    if (before.placed && ended_without_payment(before.status)) return StockEffect::reserve_and_confirm;
+    return StockEffect::none;
+  }
+  const bool releases = std::holds_alternative<events::PaymentFailed>(event) ||
+                        std::holds_alternative<events::OrderExpired>(event) ||
+                        std::holds_alternative<events::OrderCancelled>(event);
+  return releases && holds ? StockEffect::release : StockEffect::none;
+}
+
 std::string_view type_of(const OrderEvent& event) { return events::variant_type(event); }
 std::string to_json(const OrderEvent& event) { return events::variant_to_json(event); }
 
 Result<OrderEvent> decode_order_event(std::string_view type, std::string_view json) {
   return events::decode_variant<OrderEvent>(type, json, events::order_placed_from_json,
-                                            events::order_expired_from_json, events::order_cancelled_from_json);
+                                            events::order_expired_from_json, events::order_cancelled_from_json,
+                                            events::payment_approved_from_json, events::payment_failed_from_json,
+                                            events::order_needs_attention_from_json,
+                                            events::order_refunded_from_json);
 }
 
 }  // namespace bitacora::domain

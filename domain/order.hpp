@@ -1,12 +1,14 @@
 // The order aggregate: one checkout's lines, amount and status (API.md §4, stream `order/<reference>`).
 // decide(state, command) → the events to append, or a DomainError; apply(state, event) → state.
 // Stock is not here: a coordinator reserves on the product streams (lines_of) in the same batch
-// as OrderPlaced, and releases or confirms them when the order ends.
+// as OrderPlaced, and releases or confirms them when the order ends or is paid (stock_effect).
 // Every member has an initializer, so designated initializers build these warning-free.
 // Pure: no I/O, no threads; any thread may call these on its own values.
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +27,14 @@ enum class OrderStatus { pending_payment, paid, payment_failed, expired, cancell
 [[nodiscard]] std::string_view to_string(OrderStatus s) noexcept;  // the API's name: "pending_payment"
 [[nodiscard]] bool parse(std::string_view text, OrderStatus& out) noexcept;
 
+// The last payment fact applied to an order, as the API's "payment" object shows it.
+struct OrderPayment {
+  std::string gateway{};
+  std::string transaction_id{};
+  std::string status{};  // the gateway's own word
+  friend bool operator==(const OrderPayment&, const OrderPayment&) = default;
+};
+
 struct OrderState {
   OrderRef reference{};  // set by whoever creates the state (the actor, from its key), or by OrderPlaced
   UserId user{};
@@ -36,6 +46,9 @@ struct OrderState {
   Micros expires_at = 0;
   std::string idempotency_key{};
   bool placed = false;
+  std::optional<OrderPayment> payment{};  // none until a payment fact is applied
+  // payment_key of every payment fact applied, so that a notification is acted on exactly once.
+  std::set<std::string> applied_payments{};
   std::uint64_t version = 0;  // events applied: the stream's version
 };
 
@@ -74,8 +87,43 @@ struct CancelOrder {
   events::CancelledBy by = events::CancelledBy::owner;
 };
 
-using OrderCommand = std::variant<PlaceOrder, ExpireOrder, CancelOrder>;
-using OrderEvent = std::variant<events::OrderPlaced, events::OrderExpired, events::OrderCancelled>;
+// What a gateway's notification means for the order, parsed from its own word at the edge.
+enum class PaymentOutcome { approved, failed, pending, refunded };
+[[nodiscard]] std::string_view to_string(PaymentOutcome o) noexcept;  // "approved", …
+[[nodiscard]] bool parse(std::string_view text, PaymentOutcome& out) noexcept;
+
+// "gateway|transaction_id|outcome": one payment fact's identity in OrderState::applied_payments.
+// Gateway names are fixed words without '|', so two facts never share a key.
+[[nodiscard]] std::string payment_key(std::string_view gateway, std::string_view transaction_id,
+                                      PaymentOutcome outcome);
+
+// A processed webhook's payment for this order (API.md §4 "Payment effects"). Refused: never
+// placed (unknown_order); an empty gateway or transaction id (invalid_argument). No events when
+// this (gateway, transaction, outcome) was already applied, or for `pending`. Otherwise:
+// - approved, order pending_payment: PaymentApproved when amount and currency (compared
+//   case-insensitively) are the order's, else OrderNeedsAttention{amount_mismatch};
+//   order paid, needs_attention or refunded: no events (already decided);
+//   order expired, cancelled or payment_failed: OrderNeedsAttention{amount_mismatch} on a
+//   mismatch, else PaymentApproved when `stock_available`, else OrderNeedsAttention{stock_unavailable}.
+// - failed: PaymentFailed when pending_payment; otherwise no events (a late failure never moves
+//   an order back).
+// - refunded: OrderRefunded when paid; otherwise no events.
+struct ApplyPayment {
+  std::string gateway{};
+  std::string transaction_id{};
+  PaymentOutcome outcome = PaymentOutcome::pending;
+  std::string status{};  // the gateway's own word, carried into the event
+  std::int64_t amount_in_cents = 0;
+  std::string currency{};
+  // Only read for an approval of an ended order: the coordinator tried to reserve every line
+  // again (on the product actors) and all of them succeeded. Default false.
+  bool stock_available = false;
+};
+
+using OrderCommand = std::variant<PlaceOrder, ExpireOrder, CancelOrder, ApplyPayment>;
+using OrderEvent = std::variant<events::OrderPlaced, events::OrderExpired, events::OrderCancelled,
+                                events::PaymentApproved, events::PaymentFailed, events::OrderNeedsAttention,
+                                events::OrderRefunded>;
 
 [[nodiscard]] Decision<OrderEvent> decide(const OrderState& state, const OrderCommand& command);
 // The event is taken by value so that std::apply, which ADL finds through std::variant, never
@@ -84,6 +132,19 @@ using OrderEvent = std::variant<events::OrderPlaced, events::OrderExpired, event
 
 // What the order holds on each product, for the coordinator that reserves, releases or confirms.
 [[nodiscard]] std::vector<std::pair<Sku, std::int64_t>> lines_of(const OrderState& order);
+
+// What appending `event` to the order in state `before` asks of its lines' stock (lines_of), so
+// the coordinator appends the product events in the same batch. OrderPlaced is `none` (checkout
+// reserves itself); OrderNeedsAttention is `none` (API.md: stock untouched; a mismatch keeps its
+// reservations held for a person to resolve); OrderRefunded is `none` (a refund does not restock).
+enum class StockEffect {
+  none,
+  confirm,              // PaymentApproved of a pending order: confirm the reservations it holds
+  reserve_and_confirm,  // PaymentApproved of an expired, cancelled or failed order: reserve again, confirm
+  release,              // PaymentFailed, OrderExpired or OrderCancelled of a pending order: release
+                        // the reservations it holds
+};
+[[nodiscard]] StockEffect stock_effect(const OrderState& before, const OrderEvent& event);
 
 // The stored form: envelope type and JSON data, and back (unknown type or bad JSON: data_loss).
 [[nodiscard]] std::string_view type_of(const OrderEvent& event);

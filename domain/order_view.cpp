@@ -17,7 +17,17 @@ void write_order_view(JsonWriter& w, const OrderState& order) {
         .field("price_in_cents", line.price_in_cents)
         .end_object();
   }
-  w.end_array().field("expires_at", format_rfc3339(order.expires_at)).key("payment").null().end_object();
+  w.end_array().field("expires_at", format_rfc3339(order.expires_at)).key("payment");
+  if (order.payment) {
+    w.begin_object()
+        .field("gateway", order.payment->gateway)
+        .field("transaction_id", order.payment->transaction_id)
+        .field("status", order.payment->status)
+        .end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
 }
 
 std::string order_view_json(const OrderState& order) {

@@ -1,7 +1,9 @@
 // An order as the API shows it (API.md §4 GET /api/orders/{reference}):
 // {"reference","status","amount_in_cents","currency","items":[{"sku","quantity","price_in_cents"}],
-//  "expires_at","payment":null}. One rendering, used by the HTTP layer and stored as the order's
-// row in the `orders` index, so the admin list and the detail never disagree. Pure.
+//  "expires_at","payment":null|{"gateway","transaction_id","status"}}, "payment" being the last
+// payment fact applied (its status the gateway's own word). One rendering, used by the HTTP layer
+// and stored as the order's row in the `orders` index, so the admin list and the detail never
+// disagree. Pure.
 #pragma once
 
 #include <string>

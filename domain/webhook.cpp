@@ -43,6 +43,36 @@ WebhookSummary apply(const events::WebhookReceived& e) {
   return s;
 }
 
+WebhookSummary apply(WebhookSummary s, const events::WebhookSucceeded& e) {
+  s.status = WebhookStatus::succeeded;
+  s.attempts = e.attempt;
+  s.next_retry_at = 0;
+  s.last_error.clear();
+  return s;
+}
+
+WebhookSummary apply(WebhookSummary s, const events::WebhookAttemptFailed& e) {
+  s.status = WebhookStatus::pending;
+  s.attempts = e.attempt;
+  s.next_retry_at = e.next_retry_at;
+  s.last_error = e.error;
+  return s;
+}
+
+WebhookSummary apply(WebhookSummary s, const events::WebhookFailed& e) {
+  s.status = WebhookStatus::failed;
+  s.attempts = e.attempt;
+  s.next_retry_at = 0;
+  s.last_error = e.error;
+  return s;
+}
+
+WebhookSummary apply(WebhookSummary s, const events::WebhookRetryRequested&) {
+  s.status = WebhookStatus::pending;
+  s.next_retry_at = 0;
+  return s;
+}
+
 std::string encode(const WebhookSummary& s) {
   JsonWriter w;
   w.begin_object()

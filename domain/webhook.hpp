@@ -31,6 +31,10 @@ struct WebhookSummary {
 };
 
 [[nodiscard]] WebhookSummary apply(const events::WebhookReceived& e);
+[[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookSucceeded& e);
+[[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookAttemptFailed& e);
+[[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookFailed& e);
+[[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookRetryRequested& e);
 
 // The summary row's stored form (the `webhooks` index), versioned JSON.
 [[nodiscard]] std::string encode(const WebhookSummary& s);

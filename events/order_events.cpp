@@ -7,6 +7,7 @@ namespace bitacora::events {
 namespace {
 
 constexpr EnumNames<CancelledBy, 2> kCancelledBy{{"owner", "admin"}};
+constexpr EnumNames<AttentionReason, 2> kAttentionReasons{{"amount_mismatch", "stock_unavailable"}};
 
 }  // namespace
 
@@ -14,6 +15,8 @@ std::string order_stream(const OrderRef& reference) { return std::string(kOrderS
 
 std::string_view to_string(CancelledBy by) noexcept { return kCancelledBy(by); }
 bool parse(std::string_view text, CancelledBy& out) noexcept { return kCancelledBy.parse(text, out); }
+std::string_view to_string(AttentionReason reason) noexcept { return kAttentionReasons(reason); }
+bool parse(std::string_view text, AttentionReason& out) noexcept { return kAttentionReasons.parse(text, out); }
 
 void fields(auto& io, Is<OrderLine> auto& e) {
   io("sku", e.sku);
@@ -36,12 +39,51 @@ void fields(auto&, Is<OrderExpired> auto&) {}
 
 void fields(auto& io, Is<OrderCancelled> auto& e) { io("by", e.by); }
 
+void fields(auto& io, Is<PaymentApproved> auto& e) {
+  io("gateway", e.gateway);
+  io("transaction_id", e.transaction_id);
+  io("status", e.status);
+  io("amount_in_cents", e.amount_in_cents);
+  io("currency", e.currency);
+}
+
+void fields(auto& io, Is<PaymentFailed> auto& e) {
+  io("gateway", e.gateway);
+  io("transaction_id", e.transaction_id);
+  io("status", e.status);
+}
+
+void fields(auto& io, Is<OrderNeedsAttention> auto& e) {
+  io("reason", e.reason);
+  io("gateway", e.gateway);
+  io("transaction_id", e.transaction_id);
+  io("status", e.status);
+  io("amount_in_cents", e.amount_in_cents);
+  io("currency", e.currency);
+}
+
+void fields(auto& io, Is<OrderRefunded> auto& e) {
+  io("gateway", e.gateway);
+  io("transaction_id", e.transaction_id);
+  io("status", e.status);
+}
+
 std::string to_json(const OrderPlaced& e) { return json::write(e); }
 std::string to_json(const OrderExpired& e) { return json::write(e); }
 std::string to_json(const OrderCancelled& e) { return json::write(e); }
+std::string to_json(const PaymentApproved& e) { return json::write(e); }
+std::string to_json(const PaymentFailed& e) { return json::write(e); }
+std::string to_json(const OrderNeedsAttention& e) { return json::write(e); }
+std::string to_json(const OrderRefunded& e) { return json::write(e); }
 
 Result<OrderPlaced> order_placed_from_json(std::string_view j) { return json::read<OrderPlaced>(j); }
 Result<OrderExpired> order_expired_from_json(std::string_view j) { return json::read<OrderExpired>(j); }
 Result<OrderCancelled> order_cancelled_from_json(std::string_view j) { return json::read<OrderCancelled>(j); }
+Result<PaymentApproved> payment_approved_from_json(std::string_view j) { return json::read<PaymentApproved>(j); }
+Result<PaymentFailed> payment_failed_from_json(std::string_view j) { return json::read<PaymentFailed>(j); }
+Result<OrderNeedsAttention> order_needs_attention_from_json(std::string_view j) {
+  return json::read<OrderNeedsAttention>(j);
+}
+Result<OrderRefunded> order_refunded_from_json(std::string_view j) { return json::read<OrderRefunded>(j); }
 
 }  // namespace bitacora::events

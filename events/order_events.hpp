@@ -1,7 +1,9 @@
-// Facts about an order, stored on the stream `order/<reference>` (API.md §4).
-// Payment facts (PaymentApproved, PaymentFailed, OrderNeedsAttention, …) join this file later as
-// new structs; never change what an existing one means. Its JSON codec is the event's `data` in
-// the envelope. Pure value code; thread-safe.
+// Facts about an order, stored on the stream `order/<reference>` (API.md §4): its placement, its
+// end without payment, and the payment facts the gateways reported. New facts join as new structs;
+// never change what an existing one means. Its JSON codec is the event's `data` in the envelope.
+// Every payment fact carries the gateway's own `status` word ("APPROVED", "approved",
+// "payment_intent.succeeded", …) as reported, for people and the API's "payment" object; the
+// domain never branches on it. Pure value code; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -58,11 +60,70 @@ struct OrderCancelled {
   friend bool operator==(const OrderCancelled&, const OrderCancelled&) = default;
 };
 
+// Why an order needs a person: the gateway approved a payment the order could not simply take.
+enum class AttentionReason {
+  amount_mismatch,    // the approved amount or currency is not the order's
+  stock_unavailable,  // approved after the order ended, and its lines could not be reserved again
+};
+[[nodiscard]] std::string_view to_string(AttentionReason reason) noexcept;
+[[nodiscard]] bool parse(std::string_view text, AttentionReason& out) noexcept;
+
+// The gateway approved the order's amount in its currency; the order is paid and its stock confirmed.
+struct PaymentApproved {
+  static constexpr std::string_view kType = "PaymentApproved";
+  std::string gateway;
+  std::string transaction_id;
+  std::string status;                // the gateway's own word, e.g. "APPROVED"
+  std::int64_t amount_in_cents = 0;  // as the gateway reported it
+  std::string currency;              // as the gateway reported it
+  friend bool operator==(const PaymentApproved&, const PaymentApproved&) = default;
+};
+
+// The gateway declined, rejected, voided or cancelled the payment of a pending order; its
+// reservations are released.
+struct PaymentFailed {
+  static constexpr std::string_view kType = "PaymentFailed";
+  std::string gateway;
+  std::string transaction_id;
+  std::string status;
+  friend bool operator==(const PaymentFailed&, const PaymentFailed&) = default;
+};
+
+// The gateway approved a payment the order could not take as it is (see AttentionReason): money
+// was taken, so the order is neither paid nor failed, and waits for a person.
+struct OrderNeedsAttention {
+  static constexpr std::string_view kType = "OrderNeedsAttention";
+  AttentionReason reason = AttentionReason::amount_mismatch;
+  std::string gateway;
+  std::string transaction_id;
+  std::string status;
+  std::int64_t amount_in_cents = 0;  // as the gateway reported it
+  std::string currency;              // as the gateway reported it
+  friend bool operator==(const OrderNeedsAttention&, const OrderNeedsAttention&) = default;
+};
+
+// The gateway refunded the payment of a paid order.
+struct OrderRefunded {
+  static constexpr std::string_view kType = "OrderRefunded";
+  std::string gateway;
+  std::string transaction_id;
+  std::string status;
+  friend bool operator==(const OrderRefunded&, const OrderRefunded&) = default;
+};
+
 [[nodiscard]] std::string to_json(const OrderPlaced& e);
 [[nodiscard]] std::string to_json(const OrderExpired& e);
 [[nodiscard]] std::string to_json(const OrderCancelled& e);
 [[nodiscard]] Result<OrderPlaced> order_placed_from_json(std::string_view json);
 [[nodiscard]] Result<OrderExpired> order_expired_from_json(std::string_view json);
 [[nodiscard]] Result<OrderCancelled> order_cancelled_from_json(std::string_view json);
+[[nodiscard]] std::string to_json(const PaymentApproved& e);
+[[nodiscard]] std::string to_json(const PaymentFailed& e);
+[[nodiscard]] std::string to_json(const OrderNeedsAttention& e);
+[[nodiscard]] std::string to_json(const OrderRefunded& e);
+[[nodiscard]] Result<PaymentApproved> payment_approved_from_json(std::string_view json);
+[[nodiscard]] Result<PaymentFailed> payment_failed_from_json(std::string_view json);
+[[nodiscard]] Result<OrderNeedsAttention> order_needs_attention_from_json(std::string_view json);
+[[nodiscard]] Result<OrderRefunded> order_refunded_from_json(std::string_view json);
 
 }  // namespace bitacora::events

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "events/json_fields.hpp"
 #include "support/json_writer.hpp"
 
 namespace bitacora::events {
@@ -47,5 +48,32 @@ Result<WebhookReceived> webhook_received_from_json(std::string_view json) {
   e.received_at = at;
   return e;
 }
+
+void fields(auto& io, Is<WebhookSucceeded> auto& e) {
+  io("attempt", e.attempt);
+  io("effect", e.effect);
+}
+
+void fields(auto& io, Is<WebhookAttemptFailed> auto& e) {
+  io("attempt", e.attempt);
+  io("error", e.error);
+  io.time("next_retry_at", e.next_retry_at);
+}
+
+void fields(auto& io, Is<WebhookFailed> auto& e) {
+  io("attempt", e.attempt);
+  io("error", e.error);
+}
+
+void fields(auto&, Is<WebhookRetryRequested> auto&) {}
+
+std::string to_json(const WebhookSucceeded& e) { return json::write(e); }
+std::string to_json(const WebhookAttemptFailed& e) { return json::write(e); }
+std::string to_json(const WebhookFailed& e) { return json::write(e); }
+std::string to_json(const WebhookRetryRequested& e) { return json::write(e); }
+Result<WebhookSucceeded> webhook_succeeded_from_json(std::string_view j) { return json::read<WebhookSucceeded>(j); }
+Result<WebhookAttemptFailed> webhook_attempt_failed_from_json(std::string_view j) { return json::read<WebhookAttemptFailed>(j); }
+Result<WebhookFailed> webhook_failed_from_json(std::string_view j) { return json::read<WebhookFailed>(j); }
+Result<WebhookRetryRequested> webhook_retry_requested_from_json(std::string_view j) { return json::read<WebhookRetryRequested>(j); }
 
 }  // namespace bitacora::events

@@ -2,6 +2,7 @@
 // Each struct names exactly one fact; its JSON codec is the event's `data` in the envelope.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,43 @@ struct WebhookReceived {
 
 [[nodiscard]] std::string to_json(const WebhookReceived& e);
 [[nodiscard]] Result<WebhookReceived> webhook_received_from_json(std::string_view json);
+
+// Processing it had its effect (or needed none): the webhook is done. `effect` says which, in
+// words for operators: "paid", "payment_failed", "needs_attention", "refunded", "no_change", "ignored".
+struct WebhookSucceeded {
+  static constexpr std::string_view kType = "WebhookSucceeded";
+  std::uint32_t attempt = 0;
+  std::string effect;
+};
+
+// An attempt failed in a way worth retrying (the gateway's API was down, …); retried at next_retry_at.
+struct WebhookAttemptFailed {
+  static constexpr std::string_view kType = "WebhookAttemptFailed";
+  std::uint32_t attempt = 0;
+  std::string error;
+  Micros next_retry_at = 0;
+};
+
+// No more attempts: the last one failed, or the error is permanent (an unknown order reference).
+struct WebhookFailed {
+  static constexpr std::string_view kType = "WebhookFailed";
+  std::uint32_t attempt = 0;
+  std::string error;
+};
+
+// An operator asked for a failed webhook to be attempted again.
+struct WebhookRetryRequested {
+  static constexpr std::string_view kType = "WebhookRetryRequested";
+};
+
+[[nodiscard]] std::string to_json(const WebhookSucceeded& e);
+[[nodiscard]] std::string to_json(const WebhookAttemptFailed& e);
+[[nodiscard]] std::string to_json(const WebhookFailed& e);
+[[nodiscard]] std::string to_json(const WebhookRetryRequested& e);
+[[nodiscard]] Result<WebhookSucceeded> webhook_succeeded_from_json(std::string_view json);
+[[nodiscard]] Result<WebhookAttemptFailed> webhook_attempt_failed_from_json(std::string_view json);
+[[nodiscard]] Result<WebhookFailed> webhook_failed_from_json(std::string_view json);
+[[nodiscard]] Result<WebhookRetryRequested> webhook_retry_requested_from_json(std::string_view json);
 
 // The stream a webhook's events live on.
 [[nodiscard]] std::string webhook_stream(std::string_view dedupe_key);

@@ -12,6 +12,7 @@
 #include "actors/commerce.hpp"
 #include "actors/order_queries.hpp"
 #include "actors/stream_queries.hpp"
+#include "actors/webhook_processor.hpp"
 #include "actors/webhook_queries.hpp"
 #include "http/gateways/gateway_config.hpp"
 #include "http/server_options.hpp"
@@ -33,6 +34,7 @@ struct Services {
   const actors::WebhookQueries& queries;
   const actors::StreamQueries& streams;
   actors::Commerce& commerce;
+  actors::WebhookProcessor& processor;
   const actors::OrderQueries& orders;
   std::function<StorageStatus()> storage_status;
   metrics::Registry& metrics;

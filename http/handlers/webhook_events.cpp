@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "http/auth.hpp"
+#include "http/json_body.hpp"
 #include "http/routes.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
@@ -57,6 +58,37 @@ std::variant<actors::WebhookFilter, Response> parse_filter(std::string_view quer
 }  // namespace
 
 void add_webhook_event_routes(Router& router, Services& s) {
+  // Bulk retry: {"status":"failed","gateway":"…"} → 202 {"count":N}. Registered before the
+  // per-event routes so that "retry" is not taken for an id.
+  router.add(bhttp::verb::post, "/api/webhook-events/retry", [&s](const Request& req, const RouteParams&, Respond respond) {
+    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+    JsonBody body(req.body());
+    auto status = body.optional_string("status", 32).value_or("failed");
+    auto gateway = body.optional_string("gateway", 64);
+    if (auto error = body.error()) return respond(std::move(*error));
+    if (status != "failed")
+      return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument", "only failed webhook events can be retried",
+                                    "\"field\":\"status\""));
+    boost::asio::post(s.blocking, [&s, gateway, respond] {
+      s.processor.retry_failed(gateway, [respond](Result<std::size_t> n) {
+        if (!n) return respond(storage_error(n.error()));
+        respond(json_response(bhttp::status::accepted, "{\"count\":" + std::to_string(*n) + "}"));
+      });
+    });
+  });
+
+  router.add(bhttp::verb::post, "/api/webhook-events/{id}/retry", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+    boost::asio::post(s.blocking, [&s, id = p[0], respond] {
+      s.processor.retry(id, [respond, id](Status st) {
+        if (st) return respond(json_response(bhttp::status::accepted, "{\"id\":\"" + id + "\",\"status\":\"pending\"}"));
+        if (st.error().code == Errc::not_found) return respond(error_response(bhttp::status::not_found, "not_found", st.error().message));
+        if (st.error().code == Errc::conflict) return respond(error_response(bhttp::status::conflict, "not_failed", st.error().message));
+        respond(storage_error(st.error()));
+      });
+    });
+  });
+
   router.add(bhttp::verb::get, "/api/webhook-events", [&s](const Request& req, const RouteParams& p, Respond respond) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
     auto parsed = parse_filter(p.query);

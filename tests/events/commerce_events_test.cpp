@@ -52,6 +52,24 @@ TEST_CASE("every order event survives its codec", "[events][order]") {
   round_trips(OrderCancelled{CancelledBy::admin}, order_cancelled_from_json);
 }
 
+TEST_CASE("every payment fact of an order survives its codec", "[events][order]") {
+  round_trips(PaymentApproved{"wompi", "tx-1", "APPROVED", 3700, "COP"}, payment_approved_from_json);
+  round_trips(PaymentFailed{"mercadopago", "123", "rejected"}, payment_failed_from_json);
+  round_trips(OrderNeedsAttention{AttentionReason::stock_unavailable, "stripe", "pi_1", "payment_intent.succeeded",
+                                  3700, "cop"},
+              order_needs_attention_from_json);
+  round_trips(OrderNeedsAttention{AttentionReason::amount_mismatch, "wompi", "tx-2", "APPROVED", 1, "USD"},
+              order_needs_attention_from_json);
+  round_trips(OrderRefunded{"stripe", "pi_1", "charge.refunded"}, order_refunded_from_json);
+  CHECK(to_json(OrderNeedsAttention{AttentionReason::amount_mismatch, "wompi", "tx-2", "APPROVED", 1, "USD"}) ==
+        R"({"reason":"amount_mismatch","gateway":"wompi","transaction_id":"tx-2","status":"APPROVED",)"
+        R"("amount_in_cents":1,"currency":"USD"})");
+  CHECK(order_needs_attention_from_json(R"({"reason":"lost","gateway":"g","transaction_id":"t","status":"s",)"
+                                        R"("amount_in_cents":1,"currency":"COP"})")
+            .error()
+            .code == Errc::data_loss);
+}
+
 TEST_CASE("events render as the plain JSON that export and the stream API show", "[events]") {
   CHECK(to_json(StockReserved{OrderRef{"ORD-1"}, 4}) == R"({"order_reference":"ORD-1","quantity":4})");
   CHECK(to_json(ReservationReleased{OrderRef{"ORD-1"}, 4, ReleaseReason::expired}) ==

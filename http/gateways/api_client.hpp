@@ -1,0 +1,40 @@
+// ApiClient: asynchronous GET requests to gateway APIs (Mercado Pago's payments, …), on its own
+// I/O thread. One connection per request, a deadline for the whole exchange, and for https TLS
+// with certificate and host-name verification against the system's trust store. Thread-safe:
+// get() may be called from any thread; `done` runs on the client's thread (keep it short).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/result.hpp"
+
+namespace bitacora::http::gateways {
+
+struct ApiResponse {
+  int status = 0;
+  std::string body;
+};
+
+class ApiClient {
+ public:
+  explicit ApiClient(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  ~ApiClient();
+  ApiClient(const ApiClient&) = delete;
+  ApiClient& operator=(const ApiClient&) = delete;
+
+  // `url` is http://host[:port]/path or https://…. A connection, TLS or timeout failure is
+  // Errc::unavailable; any HTTP status is a response.
+  void get(const std::string& url, std::vector<std::pair<std::string, std::string>> headers,
+           std::function<void(Result<ApiResponse>)> done);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bitacora::http::gateways
