@@ -406,7 +406,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     for (const auto& e : evs) OrderTraits::apply(after, e);
     storage::AppendRequest req;
     for (const auto& e : evs) req.events.push_back(OrderTraits::encode(notice.order.value(), e));
-    req.expected_version = order_version;
+    if (!evs.empty()) req.expected_version = order_version;  // it guards the first event's stream
     add_product_events(req, held);
     std::vector<domain::CartEvent> cart_events;
     const bool paid = after.status == domain::OrderStatus::paid && order.status != domain::OrderStatus::paid;

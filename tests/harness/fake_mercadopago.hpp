@@ -1,0 +1,51 @@
+// A small local HTTP server standing in for Mercado Pago's payments API
+// (GET /v1/payments/{id}), scripted by the test: it can fail with 500 a number of times, or
+// always, before answering with the payment the test registered.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace bitacora::http {
+class Server;
+}
+namespace bitacora::metrics {
+class Registry;
+}
+
+namespace bitacora::testing {
+
+class FakeMercadoPago {
+ public:
+  FakeMercadoPago();
+  ~FakeMercadoPago();
+
+  [[nodiscard]] std::string base_url() const;
+  // The payment GET /v1/payments/{id} returns: status ("approved", …), external_reference, amount in major units.
+  void set_payment(const std::string& id, const std::string& status, const std::string& reference, double amount,
+                   const std::string& currency = "COP");
+  void fail_next(int times) { failures_left_ = times; }
+  void fail_always(bool on) { always_fail_ = on; }
+  [[nodiscard]] int calls() const { return calls_.load(); }
+
+ private:
+  struct Payment {
+    std::string status, reference, currency;
+    double amount;
+  };
+  std::unique_ptr<metrics::Registry> registry_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::map<std::string, Payment> payments_;
+  std::atomic<int> failures_left_{0};
+  std::atomic<bool> always_fail_{false};
+  std::atomic<int> calls_{0};
+};
+
+}  // namespace bitacora::testing
