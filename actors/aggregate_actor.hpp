@@ -10,7 +10,9 @@
 // Traits provides: State, Event, Command; `kStreamPrefix`; `initial(key)`; `apply(State&, const
 // Event&)`; `decode(const events::Envelope&) → Result<Event>`; `encode(key, const Event&) →
 // storage::NewEvent`; `decide(const State&, const Command&) → domain::Decision<Event>`; and
-// `decorate(key, const State& after, storage::AppendRequest&)` for index rows, counters, timers.
+// `decorate(key, const State& after, storage::AppendRequest&)` for index rows, counters, timers;
+// `kCheckVersion`: whether the actor's own appends assert the stream's version (false where
+// coordinators may append to the stream without holding the actor, see apply_external).
 #pragma once
 
 #include <caf/all.hpp>
@@ -128,7 +130,7 @@ storage::AppendRequest make_append(const AggregateContext<Traits>& ctx, const st
                                    const typename Traits::State& after) {
   storage::AppendRequest req;
   for (const auto& e : evs) req.events.push_back(Traits::encode(ctx.key, e));
-  req.expected_version = ctx.version;
+  if (Traits::kCheckVersion) req.expected_version = ctx.version;
   Traits::decorate(ctx.key, after, req);
   return req;
 }
@@ -182,6 +184,14 @@ void commit_held(const caf::actor& target, std::vector<typename Traits::Event> e
                                                 ctx.finish();
                                               },
                                               true});
+}
+
+// Events a coordinator appended without holding this actor (only facts that cannot invalidate a
+// decision the actor may be making meanwhile, such as confirming or releasing a reservation held
+// by an order the coordinator does hold): apply them when they arrive.
+template <class Traits>
+void apply_external(const caf::actor& target, std::vector<typename Traits::Event> evs) {
+  caf::anon_send(target, AggregateMsg<Traits>{[evs = std::move(evs)](AggregateContext<Traits>& ctx) { ctx.apply_all(evs); }, true});
 }
 
 template <class Traits>

@@ -37,31 +37,48 @@ void Commerce::timer_deleted(std::string key) {
 
 // -- products ---------------------------------------------------------------------------------
 
-void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<domain::ProductState>)> done) {
-  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), std::move(done));
+ProductView view_of(const domain::ProductState& p) {
+  return ProductView{p.sku, p.name, p.price_in_cents, p.currency, p.on_hand, p.reserved, p.defined};
 }
 
-void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<domain::ProductState>)> done) {
-  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), std::move(done));
+namespace {
+
+// A command's outcome with the product's state turned into its view.
+std::function<void(CommandOutcome<ProductTraits>)> as_view(std::function<void(Outcome<ProductView>)> done) {
+  return [done = std::move(done)](CommandOutcome<ProductTraits> r) {
+    if (auto* state = std::get_if<domain::ProductState>(&r)) return done(view_of(*state));
+    if (auto* refused = std::get_if<domain::DomainError>(&r)) return done(std::move(*refused));
+    done(std::get<Error>(std::move(r)));
+  };
 }
 
-void Commerce::get_product(const Sku& sku, std::function<void(Outcome<domain::ProductState>)> done) {
+}  // namespace
+
+void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done) {
+  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), as_view(std::move(done)));
+}
+
+void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done) {
+  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), as_view(std::move(done)));
+}
+
+void Commerce::get_product(const Sku& sku, std::function<void(Outcome<ProductView>)> done) {
   get<ProductTraits>(products_.find(sku.value()),
                      [done = std::move(done)](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
                        if (err) return done(*err);
                        if (!s.defined) return done(domain::unknown_sku(s.sku));
-                       done(s);
+                       done(view_of(s));
                      });
 }
 
 void gather_products(Commerce& commerce, std::vector<Sku> skus,
-                     std::function<void(std::map<Sku, domain::ProductState>, std::optional<Error>)> done) {
+                     std::function<void(std::map<Sku, ProductView>, std::optional<Error>)> done) {
   struct Gather {
     std::mutex mu;
     std::size_t left;
-    std::map<Sku, domain::ProductState> states;
+    std::map<Sku, ProductView> states;
     std::optional<Error> error;
-    std::function<void(std::map<Sku, domain::ProductState>, std::optional<Error>)> done;
+    std::function<void(std::map<Sku, ProductView>, std::optional<Error>)> done;
   };
   if (skus.empty()) return done({}, std::nullopt);
   auto g = std::make_shared<Gather>();
@@ -72,7 +89,7 @@ void gather_products(Commerce& commerce, std::vector<Sku> skus,
                        [g](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
                          std::unique_lock lock(g->mu);
                          if (err && !g->error) g->error = err;
-                         g->states[s.sku] = s;
+                         g->states[s.sku] = view_of(s);
                          if (--g->left > 0) return;
                          lock.unlock();
                          g->done(std::move(g->states), std::move(g->error));
@@ -86,7 +103,7 @@ void Commerce::view_cart(const domain::CartState& cart, std::function<void(Outco
   std::vector<Sku> skus;
   for (const auto& [sku, qty] : cart.lines) skus.push_back(sku);
   gather_products(*this, std::move(skus),
-                  [cart, done = std::move(done)](std::map<Sku, domain::ProductState> products, std::optional<Error> err) {
+                  [cart, done = std::move(done)](std::map<Sku, ProductView> products, std::optional<Error> err) {
                     if (err) return done(*err);
                     done(CartView{cart, std::move(products)});
                   });

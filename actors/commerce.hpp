@@ -31,10 +31,24 @@ struct CommerceOptions {
 template <class T>
 using Outcome = std::variant<T, domain::DomainError, Error>;
 
+// A product without its reservations (a popular product holds thousands of them): what carts,
+// coordinators and the API need of it.
+struct ProductView {
+  Sku sku;
+  std::string name;
+  std::int64_t price_in_cents = 0;
+  std::string currency;
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;
+  bool defined = false;
+  [[nodiscard]] std::int64_t available() const noexcept { return on_hand - reserved; }
+};
+[[nodiscard]] ProductView view_of(const domain::ProductState& p);
+
 // A cart with what the API shows beside it: each line's product (price, currency).
 struct CartView {
   domain::CartState cart;
-  std::map<Sku, domain::ProductState> products;
+  std::map<Sku, ProductView> products;
 };
 
 struct CheckoutResult {
@@ -54,10 +68,10 @@ class Commerce {
   void attach(Scheduler& scheduler) { scheduler_ = &scheduler; }
   [[nodiscard]] TimerHandler expiry_handler();
 
-  void put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<domain::ProductState>)> done);
-  void adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<domain::ProductState>)> done);
+  void put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done);
+  void adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done);
   // A product that was never defined is an unknown_sku refusal.
-  void get_product(const Sku& sku, std::function<void(Outcome<domain::ProductState>)> done);
+  void get_product(const Sku& sku, std::function<void(Outcome<ProductView>)> done);
 
   void get_cart(const UserId& user, std::function<void(Outcome<CartView>)> done);
   void add_to_cart(const UserId& user, const Sku& sku, std::int64_t quantity, std::function<void(Outcome<CartView>)> done);
@@ -83,7 +97,7 @@ class Commerce {
   [[nodiscard]] std::int64_t active_reservations() const { return deps_.writer.counter(kActiveReservations); }
   void stop();  // asks every aggregate actor to exit
 
-  // Internals shared with the coordinators (actors/commerce_tx.cpp).
+  // Internals shared with the coordinators (actors/coordinator.hpp).
   Registry<ProductTraits>& products() { return products_; }
   Registry<CartTraits>& carts() { return carts_; }
   Registry<OrderTraits>& orders() { return orders_; }
@@ -106,7 +120,7 @@ class Commerce {
 
 // The states of several products, asked for at once; `done` runs once, when all have answered.
 void gather_products(Commerce& commerce, std::vector<Sku> skus,
-                     std::function<void(std::map<Sku, domain::ProductState>, std::optional<Error>)> done);
+                     std::function<void(std::map<Sku, ProductView>, std::optional<Error>)> done);
 
 // The expiry timer of an order (storage::keys::timer), derived from its deadline and reference.
 [[nodiscard]] std::string expiry_timer_key(const domain::OrderState& order);

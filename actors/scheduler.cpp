@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <unordered_map>
 
 #include "storage/keys.hpp"
 #include "support/log.hpp"
@@ -40,12 +41,12 @@ spdlog::logger& log() { return module_logger("scheduler"); }
 struct SchedulerState {
   struct Entry {
     TimerFire timer;
-    bool in_flight = false;
     Micros retry_at = 0;
   };
   ActorDeps* deps = nullptr;
   std::map<std::string, TimerHandler> handlers;
-  std::map<std::string, Entry> timers;  // keys begin with the due time (BE): map order is due order
+  std::map<std::string, Entry> timers;  // waiting; keys begin with the due time (BE): map order is due order
+  std::unordered_map<std::string, Entry> in_flight;  // handed to a handler, not yet done
   std::uint64_t generation = 0;
   Micros planned_wake = kNever;
   std::shared_ptr<std::atomic<std::size_t>> pending;
@@ -65,29 +66,35 @@ void plan_wake(SchedulerActor* self, Micros when) {
   self->delayed_send(self, delay, Wake{++st.generation});
 }
 
+std::size_t pending_count(const SchedulerState& st) { return st.timers.size() + st.in_flight.size(); }
+
+// Fires every waiting timer that is due; only those are visited (plus any waiting out a retry).
 void fire_due(SchedulerActor* self) {
   auto& st = self->state;
   const Micros now = st.deps->clock.now_us();
   Micros next = kNever;
-  for (auto& [key, entry] : st.timers) {
-    if (entry.in_flight) continue;
-    Micros when = std::max(entry.timer.due, entry.retry_at);
+  for (auto it = st.timers.begin(); it != st.timers.end();) {
+    auto& entry = it->second;
     if (entry.timer.due > now) {  // this and every later key is not due yet
-      next = std::min(next, when);
+      next = std::min(next, entry.timer.due);
       break;
     }
-    if (when > now) {
-      next = std::min(next, when);
+    if (entry.retry_at > now) {
+      next = std::min(next, entry.retry_at);
+      ++it;
       continue;
     }
     auto handler = st.handlers.find(entry.timer.kind);
     if (handler == st.handlers.end()) {
       log().error("timer {} has kind '{}' that nothing handles; left in place", entry.timer.target, entry.timer.kind);
       entry.retry_at = kNever;
+      ++it;
       continue;
     }
-    entry.in_flight = true;
-    handler->second(entry.timer, [target = caf::actor_cast<caf::actor>(self), key = key](bool ok) {
+    auto key = it->first;
+    auto& flying = st.in_flight[key] = std::move(entry);
+    it = st.timers.erase(it);
+    handler->second(flying.timer, [target = caf::actor_cast<caf::actor>(self), key](bool ok) {
       caf::anon_send(target, Done{key, ok});
     });
   }
@@ -104,36 +111,35 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
     auto key = t.key;
     st.timers[key].timer = std::move(t);
   }
-  *st.pending = st.timers.size();
+  *st.pending = pending_count(st);
   fire_due(self);
   return {
       [self](Schedule& msg) {
         auto& s = self->state;
         Micros due = msg.timer.due;
         auto key = msg.timer.key;
-        if (s.timers.count(key)) return;  // already known (loaded at start, or told twice)
+        if (s.timers.count(key) || s.in_flight.count(key)) return;  // already known (loaded at start, or told twice)
         s.timers[key].timer = std::move(msg.timer);
-        *s.pending = s.timers.size();
+        *s.pending = pending_count(s);
         if (due < s.planned_wake) plan_wake(self, due);
       },
       [self](Forget& msg) {
         auto& s = self->state;
-        auto it = s.timers.find(msg.key);
-        if (it != s.timers.end() && !it->second.in_flight) s.timers.erase(it);
-        *s.pending = s.timers.size();
+        s.timers.erase(msg.key);  // one in flight is forgotten when its handler is done
+        *s.pending = pending_count(s);
       },
       [self](Done& msg) {
         auto& s = self->state;
-        auto it = s.timers.find(msg.key);
-        if (it == s.timers.end()) return;
-        if (msg.ok) {
-          s.timers.erase(it);
-        } else {
-          it->second.in_flight = false;
-          it->second.retry_at = s.deps->clock.now_us() + std::chrono::microseconds(Scheduler::kRetryDelay).count();
-          if (it->second.retry_at < s.planned_wake) plan_wake(self, it->second.retry_at);
+        auto it = s.in_flight.find(msg.key);
+        if (it == s.in_flight.end()) return;
+        if (!msg.ok) {
+          auto retry_at = s.deps->clock.now_us() + std::chrono::microseconds(Scheduler::kRetryDelay).count();
+          auto& back = s.timers[msg.key] = std::move(it->second);
+          back.retry_at = retry_at;
+          if (retry_at < s.planned_wake) plan_wake(self, retry_at);
         }
-        *s.pending = s.timers.size();
+        s.in_flight.erase(it);
+        *s.pending = pending_count(s);
       },
       [self](Wake& msg) {
         if (msg.generation != self->state.generation) return;  // a later wake-up replaced this one

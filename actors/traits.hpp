@@ -32,6 +32,8 @@ struct TraitsBase {
 
 struct ProductTraits : TraitsBase<domain::ProductState, domain::ProductEvent, domain::ProductCommand, Sku,
                                   events::kProductStreamPrefix> {
+  // Payments confirm and release reservations without holding the product (apply_external).
+  static constexpr bool kCheckVersion = false;
   static State initial(const std::string& key) {
     State s;
     s.sku = Sku(key);
@@ -43,6 +45,7 @@ struct ProductTraits : TraitsBase<domain::ProductState, domain::ProductEvent, do
 
 struct CartTraits : TraitsBase<domain::CartState, domain::CartEvent, domain::CartCommand, UserId,
                                events::kCartStreamPrefix> {
+  static constexpr bool kCheckVersion = true;
   static State initial(const std::string& key) {
     State s;
     s.user = UserId(key);
@@ -54,6 +57,7 @@ struct CartTraits : TraitsBase<domain::CartState, domain::CartEvent, domain::Car
 
 struct OrderTraits : TraitsBase<domain::OrderState, domain::OrderEvent, domain::OrderCommand, OrderRef,
                                 events::kOrderStreamPrefix> {
+  static constexpr bool kCheckVersion = true;
   static State initial(const std::string& key) {
     State s;
     s.reference = OrderRef(key);

@@ -47,7 +47,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void send() {
     if (next_ >= wire_.size()) return;
-    const std::string& req = wire_[next_++];
+    index_ = next_++;
+    const std::string& req = wire_[index_];
     started_ = Clock::now();
     net::async_write(socket_, net::buffer(req), [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
@@ -56,6 +57,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (rec) return;
         self->result_.latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - self->started_).count());
         ++self->result_.statuses[self->parser_->get().result_int()];
+        if (!self->result_.bodies.empty()) {
+          self->result_.bodies[self->index_] = std::move(self->parser_->get().body());
+          self->result_.answered_at_us[self->index_] = std::chrono::duration_cast<std::chrono::microseconds>(
+                                                          std::chrono::system_clock::now().time_since_epoch())
+                                                          .count();
+        }
         self->send();
       });
     });
@@ -68,6 +75,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
   Clock::time_point started_;
+  std::size_t index_ = 0;
 };
 
 double percentile(std::vector<double>& v, double p) {
@@ -79,10 +87,14 @@ double percentile(std::vector<double>& v, double p) {
 
 }  // namespace
 
-LoadResult drive(std::uint16_t port, const std::vector<std::string>& requests, int connections) {
+LoadResult drive(std::uint16_t port, const std::vector<std::string>& requests, int connections, bool keep) {
   net::io_context ioc;
   LoadResult result;
   result.latencies_us.reserve(requests.size());
+  if (keep) {
+    result.bodies.resize(requests.size());
+    result.answered_at_us.resize(requests.size());
+  }
   std::size_t next = 0;
   auto begin = Clock::now();
   for (int i = 0; i < connections; ++i) std::make_shared<Connection>(ioc, requests, next, result)->start(port);

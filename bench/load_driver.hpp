@@ -15,6 +15,10 @@ struct LoadResult {
   double seconds = 0;
   std::map<int, std::size_t> statuses;  // status code → count
   std::vector<double> latencies_us;
+  // With `keep`: each request's response body and the wall-clock time (µs since epoch) it arrived,
+  // by request index.
+  std::vector<std::string> bodies;
+  std::vector<std::int64_t> answered_at_us;
   [[nodiscard]] std::size_t total() const;
 };
 
@@ -22,7 +26,8 @@ struct LoadResult {
 [[nodiscard]] std::string wire_request(const std::string& method, const std::string& target, const std::string& body,
                                        const std::vector<std::pair<std::string, std::string>>& headers);
 
-[[nodiscard]] LoadResult drive(std::uint16_t port, const std::vector<std::string>& requests, int connections);
+[[nodiscard]] LoadResult drive(std::uint16_t port, const std::vector<std::string>& requests, int connections,
+                               bool keep = false);
 
 // Prints one line — name, counts by status, req/s, p50/p99/p999 — and returns req/s.
 double report(const char* name, LoadResult result);

@@ -4,7 +4,7 @@
 
 namespace bitacora::http {
 
-std::string product_json(const domain::ProductState& p) {
+std::string product_json(const actors::ProductView& p) {
   JsonWriter w;
   w.begin_object()
       .field("sku", p.sku.value())

@@ -7,7 +7,7 @@
 
 namespace bitacora::http {
 
-[[nodiscard]] std::string product_json(const domain::ProductState& p);
+[[nodiscard]] std::string product_json(const actors::ProductView& p);
 [[nodiscard]] std::string cart_json(const actors::CartView& view);
 [[nodiscard]] Response cart_response(const actors::CartView& view);  // 200 with ETag: "<version>"
 

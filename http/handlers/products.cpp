@@ -11,7 +11,7 @@ Response bad_sku() {
   return error_response(bhttp::status::bad_request, "invalid_request", "a sku is 1-64 of A-Z a-z 0-9 . _ -");
 }
 
-auto product_ok = [](const domain::ProductState& p) { return json_response(bhttp::status::ok, product_json(p)); };
+auto product_ok = [](const actors::ProductView& p) { return json_response(bhttp::status::ok, product_json(p)); };
 
 }  // namespace
 
@@ -23,7 +23,7 @@ void add_product_routes(Router& router, Services& s) {
     domain::DefineProduct cmd{body.string("name", 200), body.integer("price_in_cents"), body.string("currency", 3),
                               body.integer("stock")};
     if (auto error = body.error()) return respond(std::move(*error));
-    s.commerce.put_product(Sku(p[0]), std::move(cmd), [respond](actors::Outcome<domain::ProductState> r) {
+    s.commerce.put_product(Sku(p[0]), std::move(cmd), [respond](actors::Outcome<actors::ProductView> r) {
       answer(respond, r, Resource::product, product_ok);
     });
   });
@@ -34,14 +34,14 @@ void add_product_routes(Router& router, Services& s) {
     JsonBody body(req.body());
     domain::AdjustStock cmd{body.integer("delta"), body.optional_string("reason", 200).value_or("adjustment")};
     if (auto error = body.error()) return respond(std::move(*error));
-    s.commerce.adjust_stock(Sku(p[0]), std::move(cmd), [respond](actors::Outcome<domain::ProductState> r) {
+    s.commerce.adjust_stock(Sku(p[0]), std::move(cmd), [respond](actors::Outcome<actors::ProductView> r) {
       answer(respond, r, Resource::product, product_ok);
     });
   });
 
   router.add(bhttp::verb::get, "/api/products/{sku}", [&s](const Request&, const RouteParams& p, Respond respond) {
     if (!valid_identifier(p[0])) return respond(bad_sku());
-    s.commerce.get_product(Sku(p[0]), [respond](actors::Outcome<domain::ProductState> r) {
+    s.commerce.get_product(Sku(p[0]), [respond](actors::Outcome<actors::ProductView> r) {
       answer(respond, r, Resource::product, product_ok);
     });
   });

@@ -1,0 +1,113 @@
+// The end of an order by expiry (its durable timer fired) or cancellation (API.md §4): hold the
+// order, read its products, and append ONE batch — OrderExpired or OrderCancelled, each
+// product's ReservationReleased, the removal of the expiry timer row, the index row, the counter.
+// See actors/coordinator.hpp.
+#include "actors/coordinator.hpp"
+#include "support/log.hpp"
+
+namespace bitacora::actors {
+namespace {
+
+using namespace coordination;
+
+spdlog::logger& log() { return module_logger("commerce"); }
+
+struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
+  OrderRef reference;
+  domain::OrderCommand command;
+  events::ReleaseReason reason;
+  bool from_timer;
+  std::function<void(Outcome<domain::OrderState>)> done;
+  std::vector<domain::OrderEvent> order_events;
+
+  EndOrderTx(Commerce& c, OrderRef r, domain::OrderCommand cmd, events::ReleaseReason why, bool timer,
+             std::function<void(Outcome<domain::OrderState>)> d)
+      : Holds(c), reference(std::move(r)), command(std::move(cmd)), reason(why), from_timer(timer), done(std::move(d)) {}
+
+  void start() {
+    hold_order(shared_from_this(), reference, [tx = shared_from_this()] { tx->decide_order(); });
+  }
+
+  void decide_order() {
+    auto d = domain::decide(order, command);
+    if (auto* r = domain::refusal_of(d)) return finish(*r);
+    order_events = *domain::events_of(d);
+    if (order_events.empty()) {
+      if (!from_timer) return finish(order);  // e.g. cancelling a cancelled order
+      if (order.placed && order.status == domain::OrderStatus::pending_payment)
+        return finish(Error{Errc::unavailable, "reservation of " + reference.value() + " is not due yet"});  // retried
+      // Paid or ended another way: the timer has nothing left to do but go.
+      storage::AppendRequest req;
+      req.timer_deletes.push_back(expiry_timer_key(order));
+      return append(std::move(req), order);
+    }
+    for (const auto& [sku, qty] : domain::lines_of(order)) skus.push_back(sku);
+    std::sort(skus.begin(), skus.end());
+    // Releasing this order's own reservations: the products are read, not held.
+    read_products(shared_from_this(),
+                  [tx = shared_from_this()](const domain::ProductState& s, HeldProduct& h) -> std::optional<domain::DomainError> {
+                    auto r = domain::decide(s, domain::ProductCommand{domain::ReleaseReservation{tx->reference, tx->reason}});
+                    if (auto* refused = domain::refusal_of(r)) return *refused;
+                    h.events = *domain::events_of(r);
+                    return std::nullopt;
+                  },
+                  [tx = shared_from_this()] { tx->release_stock(); });
+  }
+
+  void release_stock() {
+    if (refused) return finish(*refused);
+    auto after = order;
+    for (const auto& e : order_events) OrderTraits::apply(after, e);
+    storage::AppendRequest req;
+    for (const auto& e : order_events) req.events.push_back(OrderTraits::encode(reference.value(), e));
+    req.expected_version = order_version;
+    add_product_events(req, held);
+    req.timer_deletes.push_back(expiry_timer_key(order));
+    OrderTraits::decorate(reference.value(), after, req);
+    req.counter_deltas.emplace_back(kActiveReservations, -1);
+    append(std::move(req), after);
+  }
+
+  void append(storage::AppendRequest req, domain::OrderState after) {
+    commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), after](Result<storage::AppendOutcome> r) {
+      if (!r) return tx->finish(r.error());
+      tx->commit(std::move(tx->order_events));
+      if (!tx->from_timer) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
+      if (tx->from_timer && after.status == domain::OrderStatus::expired && tx->order.status != after.status)
+        tx->commerce.deps().metrics.counter("bitacora_reservations_expired_total", "Reservations released by expiry").inc();
+      tx->finish(after);
+    });
+  }
+
+  void finish(Outcome<domain::OrderState> outcome) {
+    release();
+    done(std::move(outcome));
+  }
+};
+
+}  // namespace
+
+void Commerce::cancel_order(const OrderRef& ref, events::CancelledBy by, std::function<void(Outcome<domain::OrderState>)> done) {
+  std::make_shared<EndOrderTx>(*this, ref, domain::OrderCommand{domain::CancelOrder{by}}, events::ReleaseReason::cancelled,
+                               false, std::move(done))
+      ->start();
+}
+
+TimerHandler Commerce::expiry_handler() {
+  return [this](const TimerFire& timer, std::function<void(bool)> fired) {
+    auto now = deps_.clock.now_us();
+    std::make_shared<EndOrderTx>(*this, OrderRef(timer.target), domain::OrderCommand{domain::ExpireOrder{now}},
+                                 events::ReleaseReason::expired, true,
+                                 [fired = std::move(fired), ref = timer.target](Outcome<domain::OrderState> r) {
+                                   if (auto* e = std::get_if<Error>(&r)) {
+                                     if (e->code != Errc::unavailable || e->message.find("not due") == std::string::npos)
+                                       log().warn("expiring {} failed, will retry: {}", ref, e->message);
+                                     return fired(false);
+                                   }
+                                   fired(true);
+                                 })
+        ->start();
+  };
+}
+
+}  // namespace bitacora::actors
