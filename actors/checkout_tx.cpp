@@ -66,7 +66,7 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
   }
 
   void decide() {
-    if (refused) return finish(*refused);
+    if (planning_refusal) return finish(*planning_refusal);
     if (!shortages.empty()) return finish(domain::insufficient_stock(std::move(shortages)));
     std::vector<domain::PricedLine> priced;
     for (const auto& h : held) priced.push_back({h.view.sku, lines.at(h.view.sku), h.view.price_in_cents, h.view.currency});

@@ -44,7 +44,7 @@ struct Holds {
   // Products read, not held: their planned events are facts no concurrent decision of theirs can
   // contradict (confirming or releasing this order's own reservation); see apply_external.
   bool products_read_only = false;
-  std::optional<domain::DomainError> refused;  // the first planner refusal
+  std::optional<domain::DomainError> planning_refusal;  // the first planner refusal
   std::mutex mu;                               // read_products' answers arrive on several threads
 
   // Holds the order actor of `ref`; then `next`, or tx->finish(error) if its state is unreadable.
@@ -70,7 +70,7 @@ struct Holds {
                                    const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) mutable {
       tx->held.push_back(HeldProduct{actor, view_of(s), {}});
       if (err) return tx->finish(*err);
-      if (auto r = plan(s, tx->held.back()); r && !tx->refused) tx->refused = std::move(r);
+      if (auto r = plan(s, tx->held.back()); r && !tx->planning_refusal) tx->planning_refusal = std::move(r);
       hold_products(tx, std::move(plan), std::move(next));
     });
   }
@@ -90,7 +90,7 @@ struct Holds {
         tx->held.push_back(HeldProduct{actor, view_of(s), {}});
         if (err && !*failed) *failed = err;
         if (!err)
-          if (auto r = plan(s, tx->held.back()); r && !tx->refused) tx->refused = std::move(r);
+          if (auto r = plan(s, tx->held.back()); r && !tx->planning_refusal) tx->planning_refusal = std::move(r);
         if (--*left > 0) return;
         lock.unlock();
         if (*failed) return tx->finish(**failed);

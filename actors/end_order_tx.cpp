@@ -55,7 +55,7 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
   }
 
   void release_stock() {
-    if (refused) return finish(*refused);
+    if (planning_refusal) return finish(*planning_refusal);
     auto after = order;
     for (const auto& e : order_events) OrderTraits::apply(after, e);
     storage::AppendRequest req;

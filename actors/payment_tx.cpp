@@ -87,7 +87,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     // so payments for one popular product do not queue behind each other's fsyncs.
     read_products(tx, [tx](const domain::ProductState& s, HeldProduct& h) { return tx->plan_own(s, h); },
                   [tx, evs = std::move(evs)]() mutable {
-                    if (tx->refused) return tx->finish(*tx->refused);
+                    if (tx->planning_refusal) return tx->finish(*tx->planning_refusal);
                     tx->append_with(std::move(evs));
                   });
   }
@@ -97,7 +97,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     domain::ProductCommand cmd = domain::ConfirmReservation{notice.order};
     if (effect == domain::StockEffect::release) cmd = domain::ReleaseReservation{notice.order, events::ReleaseReason::payment_failed};
     auto r = domain::decide(s, cmd);
-    if (auto* refused_here = domain::refusal_of(r)) return *refused_here;
+    if (auto* refused = domain::refusal_of(r)) return *refused;
     h.events = *domain::events_of(r);
     return std::nullopt;
   }
@@ -116,13 +116,13 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
       state = domain::apply(std::move(state), e);
     }
     auto c = domain::decide(state, domain::ProductCommand{domain::ConfirmReservation{notice.order}});
-    if (auto* refused_here = domain::refusal_of(c)) return *refused_here;
+    if (auto* refused = domain::refusal_of(c)) return *refused;
     for (const auto& e : *domain::events_of(c)) h.events.push_back(e);
     return std::nullopt;
   }
 
   void decide_with_stock() {
-    if (refused) return finish(*refused);
+    if (planning_refusal) return finish(*planning_refusal);
     auto d = domain::decide(order, domain::OrderCommand{command(!stock_short)});
     if (auto* r = domain::refusal_of(d)) return finish(*r);
     auto evs = *domain::events_of(d);

@@ -101,7 +101,9 @@ struct ApiClient::Impl {
       co_return co_await exchange(stream, url, headers);
     }
     beast::ssl_stream<beast::tcp_stream> stream(ex, tls);
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str()))
+    // SNI; SSL_set_tlsext_host_name is this call behind a macro with a C-style cast.
+    if (!SSL_ctrl(stream.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                  const_cast<char*>(url.host.c_str())))
       throw std::runtime_error("cannot set the TLS server name");
     stream.set_verify_callback(net::ssl::host_name_verification(url.host));
     beast::get_lowest_layer(stream).expires_after(timeout);
