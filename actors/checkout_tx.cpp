@@ -88,6 +88,7 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
     req.timer_puts.emplace_back(expiry_timer_key(after), reference.value());
     OrderTraits::decorate(reference.value(), after, req);
     req.counter_deltas.emplace_back(kActiveReservations, 1);
+    count_status(req, order, after);
 
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), after, order_events = std::move(order_events)](
                                                        Result<storage::AppendOutcome> r) mutable {

@@ -11,7 +11,16 @@ Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions o
   deps.metrics.gauge("bitacora_actors_alive", "Aggregate actors awake", [this] { return static_cast<double>(actors_alive()); });
   deps.metrics.gauge("bitacora_reservations_active", "Orders holding reserved stock",
                      [this] { return static_cast<double>(deps_.writer.counter(kActiveReservations)); });
+  using domain::OrderStatus;
+  for (auto status : {OrderStatus::pending_payment, OrderStatus::paid, OrderStatus::payment_failed, OrderStatus::expired,
+                      OrderStatus::cancelled, OrderStatus::needs_attention, OrderStatus::refunded}) {
+    deps.metrics.gauge("bitacora_orders", "Orders by status",
+                       [this, name = order_status_counter(status)] { return static_cast<double>(deps_.writer.counter(name)); },
+                       "status=\"" + std::string(domain::to_string(status)) + "\"");
+  }
 }
+
+std::string order_status_counter(domain::OrderStatus status) { return "orders." + std::string(domain::to_string(status)); }
 
 Commerce::~Commerce() { stop(); }
 

@@ -58,6 +58,8 @@ struct CheckoutResult {
 
 inline constexpr const char* kReservationExpiry = "reservation_expiry";  // timer kind
 inline constexpr const char* kActiveReservations = "reservations.active";  // counter: orders holding stock
+// The durable counter of orders in `status`: "orders.paid", … (kept by the coordinators' batches).
+[[nodiscard]] std::string order_status_counter(domain::OrderStatus status);
 
 class Commerce {
  public:

@@ -26,6 +26,12 @@ void merge(storage::AppendRequest& req, storage::AppendRequest extra) {
   for (auto& t : extra.timer_deletes) req.timer_deletes.push_back(std::move(t));
 }
 
+void count_status(storage::AppendRequest& req, const domain::OrderState& before, const domain::OrderState& after) {
+  if (before.placed && after.placed && before.status == after.status) return;
+  if (before.placed) req.counter_deltas.emplace_back(order_status_counter(before.status), -1);
+  if (after.placed) req.counter_deltas.emplace_back(order_status_counter(after.status), 1);
+}
+
 void Holds::commit(std::vector<domain::OrderEvent> order_events) {
   if (order_held) commit_held<OrderTraits>(order_actor, std::move(order_events));
   order_held = false;

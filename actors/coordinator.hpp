@@ -31,6 +31,8 @@ using ProductPlanner = std::function<std::optional<domain::DomainError>(const do
 void add_product_events(storage::AppendRequest& req, const std::vector<HeldProduct>& held);
 // Appends `extra`'s contents after `req`'s own (a webhook's record rides in an order's batch).
 void merge(storage::AppendRequest& req, storage::AppendRequest extra);
+// Moves the durable per-status order counters ("orders.<status>") from `before` to `after`.
+void count_status(storage::AppendRequest& req, const domain::OrderState& before, const domain::OrderState& after);
 
 struct Holds {
   explicit Holds(Commerce& c) : commerce(c) {}

@@ -65,6 +65,7 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
     req.timer_deletes.push_back(expiry_timer_key(order));
     OrderTraits::decorate(reference.value(), after, req);
     req.counter_deltas.emplace_back(kActiveReservations, -1);
+    count_status(req, order, after);
     append(std::move(req), after);
   }
 

@@ -159,6 +159,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
       req.counter_deltas.emplace_back(kActiveReservations, -1);
     }
     if (!evs.empty()) OrderTraits::decorate(notice.order.value(), after, req);
+    count_status(req, order, after);
     const std::string effect_word = effect_of(evs);
     merge(req, record(effect_word));
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), evs = std::move(evs), cart_events = std::move(cart_events),

@@ -18,6 +18,8 @@ WebhookInbox::WebhookInbox(storage::LogWriter& writer, const Clock& clock, metri
                 "status=\"failed\"");
   metrics.gauge("bitacora_webhooks", "Webhook events by state",
                 [this] { return static_cast<double>(writer_.quarantined()); }, "status=\"quarantined\"");
+  metrics.gauge("bitacora_webhooks", "Webhook events by state",
+                [this] { return static_cast<double>(writer_.counter(kSucceededCounter)); }, "status=\"succeeded\"");
 }
 
 void WebhookInbox::receive(InboundWebhook webhook, ReceiveCallback done) {

@@ -52,6 +52,7 @@ class WebhookInbox {
 
   static constexpr const char* kPendingCounter = "webhooks.pending";
   static constexpr const char* kFailedCounter = "webhooks.failed";
+  static constexpr const char* kSucceededCounter = "webhooks.succeeded";
 
  private:
   storage::LogWriter& writer_;

@@ -73,7 +73,7 @@ TimerHandler WebhookProcessor::handler() {
     auto forget_row = [&] {
       storage::AppendRequest r;
       r.timer_deletes.push_back(t.key);
-      append(a, std::move(r), std::nullopt);
+      append(a, std::move(r), std::nullopt, false);
     };
     if (!seq->has_value()) {
       log().error("timer for unknown webhook {}; dropped", t.target);
@@ -115,11 +115,15 @@ void WebhookProcessor::succeed(std::shared_ptr<Attempt> a, const PaymentNotice* 
   auto record = [a](const std::string& effect) {
     auto r = a->record(events::WebhookSucceeded{a->attempt, effect});
     r.counter_deltas.emplace_back(WebhookInbox::kPendingCounter, -1);
+    r.counter_deltas.emplace_back(WebhookInbox::kSucceededCounter, 1);
     return r;
   };
-  if (!notice) return append(a, record("ignored"), std::nullopt);
+  if (!notice) return append(a, record("ignored"), std::nullopt, true);
   commerce_.apply_payment(*notice, record, [this, a, ref = notice->order](Outcome<std::string> r) {
-    if (std::holds_alternative<std::string>(r)) return a->done(true);  // its batch carried our record
+    if (std::holds_alternative<std::string>(r)) {  // its batch carried our record
+      settled(*a);
+      return a->done(true);
+    }
     if (auto* refused = std::get_if<domain::DomainError>(&r)) {
       if (refused->code == domain::DomainErrc::unknown_order)
         return fail(a, "unknown order reference " + ref.value(), true);
@@ -137,18 +141,28 @@ void WebhookProcessor::fail(std::shared_ptr<Attempt> a, std::string error, bool 
     auto key = storage::keys::timer(static_cast<std::uint64_t>(next), kWebhookTimer, a->received.key);
     r.timer_puts.emplace_back(key, "");
     deps_.metrics.counter("bitacora_webhook_retries_total", "Webhook attempts that failed and were scheduled again").inc();
-    return append(a, std::move(r), std::make_pair(key, next));
+    return append(a, std::move(r), std::make_pair(key, next), false);
   }
   auto r = a->record(events::WebhookFailed{a->attempt, error});
   r.counter_deltas.emplace_back(WebhookInbox::kPendingCounter, -1);
   r.counter_deltas.emplace_back(WebhookInbox::kFailedCounter, 1);
-  append(a, std::move(r), std::nullopt);
+  append(a, std::move(r), std::nullopt, true);
+}
+
+void WebhookProcessor::settled(const Attempt& a) {
+  deps_.metrics.histogram("bitacora_webhook_attempts", "Attempts a webhook took to succeed or fail", "",
+                          {1, 2, 3, 4, 5, 8, 13, 21}).observe(static_cast<double>(a.attempt));
+  deps_.metrics.histogram("bitacora_webhook_settle_seconds",
+                          "From a webhook's receipt to its success or final failure (retry latency included)", "",
+                          {0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 30, 60, 300, 900, 3600})
+      .observe(static_cast<double>(deps_.clock.now_us() - a.received.received_at) / 1e6);
 }
 
 void WebhookProcessor::append(std::shared_ptr<Attempt> a, storage::AppendRequest req,
-                              std::optional<std::pair<std::string, Micros>> next_timer) {
-  deps_.writer.append(std::move(req), [this, a, next_timer](Result<storage::AppendOutcome> r) {
+                              std::optional<std::pair<std::string, Micros>> next_timer, bool settles) {
+  deps_.writer.append(std::move(req), [this, a, next_timer, settles](Result<storage::AppendOutcome> r) {
     if (!r) return a->done(false);
+    if (settles && a->attempt > 0) settled(*a);
     if (next_timer && scheduler_)
       scheduler_->schedule(next_timer->first, next_timer->second, kWebhookTimer, a->received.key, "");
     a->done(true);

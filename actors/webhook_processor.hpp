@@ -73,7 +73,10 @@ class WebhookProcessor {
   void run(std::shared_ptr<Attempt> a);
   void succeed(std::shared_ptr<Attempt> a, const PaymentNotice* notice);
   void fail(std::shared_ptr<Attempt> a, std::string error, bool permanent);
-  void append(std::shared_ptr<Attempt> a, storage::AppendRequest req, std::optional<std::pair<std::string, Micros>> next_timer);
+  // `settles`: the webhook ends with this batch (succeeded or failed), for the settle metrics.
+  void append(std::shared_ptr<Attempt> a, storage::AppendRequest req, std::optional<std::pair<std::string, Micros>> next_timer,
+              bool settles);
+  void settled(const Attempt& a);
 
   ActorDeps& deps_;
   Commerce& commerce_;

@@ -89,6 +89,13 @@ TEST_CASE("a Wompi approval pays the order once: stock confirmed, cart emptied; 
   CHECK(stock_of(c, "sku-1").on_hand == 8);
   CHECK(count(event_types(c, "product/sku-1"), "ReservationConfirmed") == 1);
   CHECK(count(event_types(c, "order/" + order.reference), "PaymentApproved") == 1);
+
+  auto metrics = c.get("/metrics").body;
+  CHECK(metrics.find("bitacora_orders{status=\"paid\"} 1\n") != std::string::npos);
+  CHECK(metrics.find("bitacora_orders{status=\"pending_payment\"} 0\n") != std::string::npos);
+  CHECK(metrics.find("bitacora_webhooks{status=\"succeeded\"} 2\n") != std::string::npos);
+  CHECK(metrics.find("bitacora_webhook_attempts_count 2\n") != std::string::npos);
+  CHECK(metrics.find("bitacora_webhook_settle_seconds_count 2\n") != std::string::npos);
 }
 
 TEST_CASE("a late PENDING after APPROVED leaves the order paid; a decline releases the stock",
