@@ -28,6 +28,17 @@ std::optional<std::int64_t> parse_int64(std::string_view s) {
   return value;
 }
 
+void for_each_pair(std::string_view header, const std::function<void(std::string_view, std::string_view)>& visit) {
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    const std::string_view piece = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    const std::size_t eq = piece.find('=');
+    if (eq == std::string_view::npos) continue;
+    visit(trim(piece.substr(0, eq)), trim(piece.substr(eq + 1)));
+  }
+}
+
 bool within_tolerance(std::int64_t t, std::int64_t now_s, int tolerance_s) {
   if (tolerance_s < 0) return false;
   // The distance between two int64 values always fits in uint64.

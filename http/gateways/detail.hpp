@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ namespace bitacora::http::gateways::detail {
 [[nodiscard]] std::string to_lower(std::string_view s);  // ASCII only
 // The whole text as a decimal integer (optional '-'); nullopt otherwise.
 [[nodiscard]] std::optional<std::int64_t> parse_int64(std::string_view s);
+// Calls visit(key, value) for each "k=v" of a comma-separated header ("t=1,v1=ab"); pieces
+// without '=' are skipped; keys and values are trimmed.
+void for_each_pair(std::string_view header, const std::function<void(std::string_view, std::string_view)>& visit);
 // |now_s - t| <= tolerance_s, without overflow.
 [[nodiscard]] bool within_tolerance(std::int64_t t, std::int64_t now_s, int tolerance_s);
 // The HMAC key of a Standard Webhooks secret: base64-decode of what follows "whsec_".

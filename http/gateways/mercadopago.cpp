@@ -18,17 +18,10 @@ struct SignatureParts {
 // "ts=…,v1=…": split on ',', then on the first '=', trimmed; a key's first occurrence wins.
 SignatureParts parse_signature(std::string_view header) {
   SignatureParts parts;
-  while (!header.empty()) {
-    const std::size_t comma = header.find(',');
-    const std::string_view piece = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    const std::size_t eq = piece.find('=');
-    if (eq == std::string_view::npos) continue;
-    const auto key = detail::trim(piece.substr(0, eq));
-    const auto value = detail::trim(piece.substr(eq + 1));
+  detail::for_each_pair(header, [&](std::string_view key, std::string_view value) {
     if (key == "ts" && parts.ts.empty()) parts.ts = value;
     if (key == "v1" && parts.v1.empty()) parts.v1 = value;
-  }
+  });
   return parts;
 }
 

@@ -18,17 +18,10 @@ struct StripeHeader {
 // "t=…,v1=…[,v1=…][,v0=…]": comma-separated key=value pairs, trimmed; other keys ignored.
 StripeHeader parse_header(std::string_view header) {
   StripeHeader parsed;
-  while (!header.empty()) {
-    const std::size_t comma = header.find(',');
-    const std::string_view piece = header.substr(0, comma);
-    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
-    const std::size_t eq = piece.find('=');
-    if (eq == std::string_view::npos) continue;
-    const auto key = detail::trim(piece.substr(0, eq));
-    const auto value = detail::trim(piece.substr(eq + 1));
+  detail::for_each_pair(header, [&](std::string_view key, std::string_view value) {
     if (key == "t" && parsed.t.empty()) parsed.t = value;
     if (key == "v1" && !value.empty()) parsed.v1.push_back(value);
-  }
+  });
   return parsed;
 }
 

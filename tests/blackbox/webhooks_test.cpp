@@ -5,6 +5,7 @@
 
 #include "tests/harness/json.hpp"
 #include "tests/harness/server_process.hpp"
+#include "tests/harness/shop.hpp"
 #include "tests/harness/temp_dir.hpp"
 #include "tests/harness/webhooks.hpp"
 
@@ -16,17 +17,7 @@ const Headers admin{{"Authorization", std::string("Bearer ") + secrets::admin_to
 
 std::int64_t last_seq(HttpClient& c) { return Json(c.get("/health").body).num("/storage/last_seq"); }
 
-// The types of a stream's events, oldest first (`stream` as stored, encoded here).
-std::vector<std::string> event_types(HttpClient& c, const std::string& stream) {
-  std::string encoded;
-  for (char ch : stream) encoded += ch == '/' ? std::string("%2F") : ch == ':' ? std::string("%3A") : std::string(1, ch);
-  auto r = c.get("/api/streams/" + encoded + "/events", admin);
-  Json page(r.body);
-  auto items = page.at("/items").get_array().value();
-  std::vector<std::string> out;
-  for (auto item : items) out.emplace_back(item["type"].get_string().value());
-  return out;
-}
+
 
 HttpResponse send(HttpClient& c, const SignedWebhook& w) { return c.post(w.target, w.body, w.headers); }
 
