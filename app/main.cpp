@@ -2,9 +2,12 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <iostream>
+
 #include "app/config.hpp"
-#include "support/log.hpp"
+#include "app/export.hpp"
 #include "app/serve.hpp"
+#include "support/log.hpp"
 
 int main(int argc, char** argv) {
   using namespace bitacora;
@@ -18,7 +21,15 @@ int main(int argc, char** argv) {
   serve->add_option("--config", config_path, "TOML configuration file (API.md §7); BITACORA_<SECTION>_<KEY> overrides it");
   serve->add_option("--port-file", flags.port_file, "Write the bound port to this file (useful with port 0)");
 
+  app::ExportFlags export_flags;
+  auto* exporter = cli.add_subcommand("export", "Write the log as JSON lines, one event each (read-only; runs beside a live server)");
+  exporter->add_option("--data-dir", export_flags.data_dir, "The data directory (storage.dir)")->required();
+  exporter->add_option("--from-seq", export_flags.from_seq, "First sequence to write (default 1)");
+  exporter->add_option("--stream-prefix", export_flags.stream_prefix, "Only streams starting with this, e.g. order/");
+
   CLI11_PARSE(cli, argc, argv);
+
+  if (exporter->parsed()) return app::export_events(export_flags, std::cout);
 
   if (serve->parsed()) {
     auto config = config_path ? app::load_config(*config_path, app::process_env(), app::process_env_names())
