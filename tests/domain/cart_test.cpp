@@ -1,9 +1,14 @@
 #include <catch2/catch.hpp>
 
+#include "tests/domain/decide_helpers.hpp"
+
 #include "domain/cart.hpp"
 
 using namespace bitacora;
 using namespace bitacora::domain;
+
+using bitacora::domain::testing::accept;
+using bitacora::domain::testing::refuse;
 
 namespace {
 
@@ -11,23 +16,6 @@ const Sku kMug{"mug"};
 const Sku kCup{"cup"};
 
 StockInfo in_stock(std::int64_t available) { return StockInfo{true, available}; }
-
-// Decides and applies, as the cart actor does; fails the test on a refusal.
-std::vector<CartEvent> accept(CartState& s, const CartCommand& c) {
-  auto d = decide(s, c);
-  const auto* refused = refusal_of(d);
-  INFO((refused ? refused->message : std::string()));
-  REQUIRE(refused == nullptr);
-  auto evs = *events_of(d);
-  for (const auto& e : evs) s = apply(std::move(s), e);
-  return evs;
-}
-
-DomainError refuse(const CartState& s, const CartCommand& c) {
-  auto d = decide(s, c);
-  REQUIRE(refusal_of(d) != nullptr);
-  return *refusal_of(d);
-}
 
 SetCartQuantities set(std::map<Sku, std::int64_t> lines, std::optional<std::uint64_t> expected = std::nullopt) {
   SetCartQuantities c{std::move(lines), expected, {}};

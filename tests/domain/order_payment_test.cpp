@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "tests/domain/decide_helpers.hpp"
+
 #include <string>
 #include <vector>
 
@@ -9,22 +11,14 @@
 using namespace bitacora;
 using namespace bitacora::domain;
 
+using bitacora::domain::testing::accept;
+using bitacora::domain::testing::refuse;
+
 namespace {
 
 const OrderRef kRef{"ORD-1"};
 constexpr Micros kExpiresAt = 1'000'000'000;
 constexpr std::int64_t kAmount = 2 * 1500 + 700;
-
-// Decides and applies, as the order actor does; fails the test on a refusal.
-std::vector<OrderEvent> accept(OrderState& s, const OrderCommand& c) {
-  auto d = decide(s, c);
-  const auto* refused = refusal_of(d);
-  INFO((refused ? refused->message : std::string()));
-  REQUIRE(refused == nullptr);
-  auto evs = *events_of(d);
-  for (const auto& e : evs) s = apply(std::move(s), e);
-  return evs;
-}
 
 OrderState placed_order() {
   OrderState s{.reference = kRef};

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "tests/domain/decide_helpers.hpp"
+
 #include <limits>
 
 #include "domain/order.hpp"
@@ -7,27 +9,13 @@
 using namespace bitacora;
 using namespace bitacora::domain;
 
+using bitacora::domain::testing::accept;
+using bitacora::domain::testing::refuse;
+
 namespace {
 
 const OrderRef kRef{"ORD-1"};
 constexpr Micros kExpiresAt = 1'000'000'000;
-
-// Decides and applies, as the order actor does; fails the test on a refusal.
-std::vector<OrderEvent> accept(OrderState& s, const OrderCommand& c) {
-  auto d = decide(s, c);
-  const auto* refused = refusal_of(d);
-  INFO((refused ? refused->message : std::string()));
-  REQUIRE(refused == nullptr);
-  auto evs = *events_of(d);
-  for (const auto& e : evs) s = apply(std::move(s), e);
-  return evs;
-}
-
-DomainError refuse(const OrderState& s, const OrderCommand& c) {
-  auto d = decide(s, c);
-  REQUIRE(refusal_of(d) != nullptr);
-  return *refusal_of(d);
-}
 
 PlaceOrder place(std::vector<PricedLine> lines) {
   return PlaceOrder{kRef, UserId{"u1"}, std::move(lines), "wompi", kExpiresAt, "key-1"};

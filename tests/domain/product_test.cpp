@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include "tests/domain/decide_helpers.hpp"
+
 #include <limits>
 
 #include "domain/product.hpp"
@@ -7,26 +9,17 @@
 using namespace bitacora;
 using namespace bitacora::domain;
 
+using bitacora::domain::testing::refuse;
+
 namespace {
 
 const OrderRef kOrder{"ORD-1"};
 
-// Decides and applies, as the product actor does; fails the test on a refusal.
+// Decides and applies, as the product actor does; fails the test on a refusal or a broken invariant.
 std::vector<ProductEvent> accept(ProductState& s, const ProductCommand& c) {
-  auto d = decide(s, c);
-  const auto* refused = refusal_of(d);
-  INFO((refused ? refused->message : std::string()));
-  REQUIRE(refused == nullptr);
-  auto evs = *events_of(d);
-  for (const auto& e : evs) s = apply(std::move(s), e);
+  auto evs = bitacora::domain::testing::accept(s, c);
   REQUIRE(invariants_hold(s));
   return evs;
-}
-
-DomainError refuse(const ProductState& s, const ProductCommand& c) {
-  auto d = decide(s, c);
-  REQUIRE(refusal_of(d) != nullptr);
-  return *refusal_of(d);
 }
 
 ProductState product_with(std::int64_t stock) {
