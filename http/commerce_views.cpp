@@ -90,9 +90,4 @@ Response refusal_response(const domain::DomainError& e, Resource where) {
   return error_response(bhttp::status::unprocessable_entity, code, e.message);
 }
 
-Response storage_response(const Error& e) {
-  return error_response(bhttp::status::service_unavailable, "storage_unavailable",
-                        "the change could not be made durable; retry later: " + e.message);
-}
-
 }  // namespace bitacora::http

@@ -27,4 +27,9 @@ Response error_response(bhttp::status status, std::string_view code, std::string
   return json_response(status, std::move(body));
 }
 
+Response storage_response(std::string_view message) {
+  return error_response(bhttp::status::service_unavailable, "storage_unavailable",
+                        "storage could not serve this request; retry later: " + std::string(message));
+}
+
 }  // namespace bitacora::http

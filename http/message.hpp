@@ -22,6 +22,9 @@ using Respond = std::function<void(Response)>;
 [[nodiscard]] Response json_response(bhttp::status status, std::string body);
 // The error shape of API.md: {"error": code, "message": text}. `extra` is a JSON object's inner
 // members ("\"sku\":\"x\"") appended after message, or empty.
+// Storage could not serve the request (a read or a write): 503 storage_unavailable, never a success.
+[[nodiscard]] Response storage_response(std::string_view message);
+
 [[nodiscard]] Response error_response(bhttp::status status, std::string_view code, std::string_view message,
                                       std::string_view extra = {});
 

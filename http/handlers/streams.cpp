@@ -49,7 +49,7 @@ void add_stream_routes(Router& router, Services& s) {
     boost::asio::post(s.blocking, [&s, stream = std::move(stream), from = from.value_or(1),
                                    limit = static_cast<std::size_t>(limit.value_or(kDefaultLimit)), respond]() {
       auto page = s.streams.read(stream, from, limit);
-      if (!page) return respond(error_response(bhttp::status::service_unavailable, "storage_unavailable", page.error().message));
+      if (!page) return respond(storage_response(page.error().message));
       JsonWriter w;
       w.begin_object().key("items").begin_array();
       for (const auto& ev : page->events) w.raw(events::to_json(ev.seq, ev.envelope));

@@ -29,9 +29,6 @@ Response bad_parameter(std::string_view name, std::string_view why) {
                         "\"parameter\":\"" + std::string(name) + "\"");
 }
 
-Response storage_error(const Error& e) {
-  return error_response(bhttp::status::service_unavailable, "storage_unavailable", e.message);
-}
 
 // Parses the list filter from the query string, or the 400 to send.
 std::variant<actors::WebhookFilter, Response> parse_filter(std::string_view query) {
@@ -71,7 +68,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
                                     "\"field\":\"status\""));
     boost::asio::post(s.blocking, [&s, gateway, respond] {
       s.processor.retry_failed(gateway, [respond](Result<std::size_t> n) {
-        if (!n) return respond(storage_error(n.error()));
+        if (!n) return respond(storage_response(n.error().message));
         respond(json_response(bhttp::status::accepted, "{\"count\":" + std::to_string(*n) + "}"));
       });
     });
@@ -84,7 +81,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
         if (st) return respond(json_response(bhttp::status::accepted, "{\"id\":\"" + id + "\",\"status\":\"pending\"}"));
         if (st.error().code == Errc::not_found) return respond(error_response(bhttp::status::not_found, "not_found", st.error().message));
         if (st.error().code == Errc::conflict) return respond(error_response(bhttp::status::conflict, "not_failed", st.error().message));
-        respond(storage_error(st.error()));
+        respond(storage_response(st.error().message));
       });
     });
   });
@@ -97,7 +94,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
       auto page = s.queries.list(f);
       if (!page) {
         if (page.error().code == Errc::invalid_argument) return respond(bad_parameter("cursor", page.error().message));
-        return respond(storage_error(page.error()));
+        return respond(storage_response(page.error().message));
       }
       JsonWriter w;
       w.begin_object().key("items").begin_array();
@@ -117,7 +114,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
     boost::asio::post(s.blocking, [&s, id = p[0], respond]() {
       auto found = s.queries.find(id);
-      if (!found) return respond(storage_error(found.error()));
+      if (!found) return respond(storage_response(found.error().message));
       if (!found->has_value())
         return respond(error_response(bhttp::status::not_found, "not_found", "no webhook event " + id));
       const auto& d = **found;
