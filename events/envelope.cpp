@@ -55,6 +55,12 @@ class Reader {
     in_.remove_prefix(n);
     return true;
   }
+  bool raw(std::string& s, std::size_t n) {
+    if (in_.size() < n) return false;
+    s.assign(in_.substr(0, n));
+    in_.remove_prefix(n);
+    return true;
+  }
   [[nodiscard]] bool done() const { return in_.empty(); }
 
  private:
@@ -72,19 +78,23 @@ std::string encode(const Envelope& e) {
   put_bytes(out, e.type);
   put_fixed(out, e.at);
   put_bytes(out, e.data);
+  std::string hash = e.prev_hash;
+  hash.resize(kHashBytes, '\0');
+  out.append(hash);
   return out;
 }
 
 Result<Envelope> decode_envelope(std::string_view bytes) {
   if (bytes.empty()) return Error{Errc::data_loss, "empty envelope"};
   auto version = static_cast<std::uint8_t>(bytes.front());
-  if (version != kEnvelopeFormat)
+  if (version != 1 && version != 2)
     return Error{Errc::data_loss, "unknown envelope format " + std::to_string(version)};
   Reader r(bytes.substr(1));
   Envelope e;
-  if (!r.bytes(e.stream) || !r.fixed(e.stream_version) || !r.bytes(e.type) || !r.fixed(e.at) ||
-      !r.bytes(e.data) || !r.done())
+  if (!r.bytes(e.stream) || !r.fixed(e.stream_version) || !r.bytes(e.type) || !r.fixed(e.at) || !r.bytes(e.data))
     return Error{Errc::data_loss, "truncated or malformed envelope"};
+  if (version >= 2 && !r.raw(e.prev_hash, kHashBytes)) return Error{Errc::data_loss, "envelope without its chain hash"};
+  if (!r.done()) return Error{Errc::data_loss, "trailing bytes after the envelope"};
   return e;
 }
 

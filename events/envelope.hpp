@@ -1,8 +1,10 @@
 // The envelope every stored event travels in, and its binary codec.
 //
-// Layout, format version 1 (all integers little-endian fixed width unless noted):
+// Layout, format version 2 (all integers little-endian fixed width unless noted):
 //   u8 format_version | varint len + stream | u64 stream_version | varint len + type |
-//   i64 at (µs since epoch, UTC) | varint len + data (the event's JSON payload)
+//   i64 at (µs since epoch, UTC) | varint len + data (the event's JSON payload) |
+//   32 bytes prev_hash (SHA-256 of the previous event's stored bytes: the hash chain)
+// Version 1 is the same without prev_hash; it is still read (prev_hash empty).
 // A new field means a new format version; decode keeps reading every older version.
 // Pure value code; thread-safe.
 #pragma once
@@ -18,7 +20,8 @@ namespace bitacora::events {
 
 using Seq = std::uint64_t;  // global sequence number, dense, from 1
 
-inline constexpr std::uint8_t kEnvelopeFormat = 1;
+inline constexpr std::uint8_t kEnvelopeFormat = 2;
+inline constexpr std::size_t kHashBytes = 32;
 
 struct Envelope {
   std::string stream;            // "webhook/stripe:evt_1", "order/ORD-1", …
@@ -26,6 +29,9 @@ struct Envelope {
   std::string type;              // the event struct's name: "WebhookReceived"
   Micros at = 0;                 // when it was appended
   std::string data;              // the event's own JSON (see the event's codec)
+  // SHA-256 of the previous event's stored bytes (all zero before the first event); empty in a
+  // format-1 envelope, written before the log had a chain. Set by the log writer.
+  std::string prev_hash;
 };
 
 [[nodiscard]] std::string encode(const Envelope& e);

@@ -50,6 +50,9 @@ struct AppendRequest {
   // leaves either the event and its timer change or neither. Keys from keys::timer().
   std::vector<std::pair<std::string, std::string>> timer_puts;  // key → what to deliver
   std::vector<std::string> timer_deletes;
+  // Snapshot rows (stream id → snapshots::encode_snapshot bytes) written in the same batch. A
+  // request may carry only these: then it appends no event.
+  std::vector<std::pair<std::string, std::string>> snapshot_puts;
 };
 
 struct AppendOutcome {
@@ -57,6 +60,13 @@ struct AppendOutcome {
   events::Seq first_seq = 0;  // of this append, or of the original when duplicate
   events::Seq last_seq = 0;
   std::uint64_t last_version = 0;  // of the first event's stream after the append
+  // Every stream this append wrote to, with its version after it (in the order first written).
+  std::vector<std::pair<std::string, std::uint64_t>> stream_heads;
+  [[nodiscard]] std::uint64_t head_of(const std::string& stream) const {
+    for (const auto& [s, v] : stream_heads)
+      if (s == stream) return v;
+    return 0;
+  }
 };
 
 using AppendCallback = std::function<void(Result<AppendOutcome>)>;

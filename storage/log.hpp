@@ -26,6 +26,11 @@ class ColumnFamilyHandle;
 namespace bitacora::storage {
 
 inline constexpr std::uint32_t kStorageFormat = 1;  // `meta` "format_version"
+// `meta` rows of the hash chain: the first sequence whose envelope carries the previous event's
+// hash (1 for a log born with the chain; later for a log written before it), and the hash of the
+// last event's stored bytes, so that a change to the newest event is caught too.
+inline constexpr std::string_view kChainStartKey = "chain_start";
+inline constexpr std::string_view kChainHeadKey = "chain_head";
 
 struct StoredEvent {
   events::Seq seq = 0;
@@ -61,6 +66,13 @@ class EventLog {
   // The first sequence of the append that stored this dedupe key, if any.
   [[nodiscard]] Result<std::optional<events::Seq>> find_dedupe(const std::string& key) const;
   [[nodiscard]] Result<std::int64_t> counter(const std::string& name) const;
+  // The first chained sequence (kChainStartKey), if the log records one.
+  [[nodiscard]] Result<std::optional<events::Seq>> chain_start() const;
+
+  // Every stored event with seq >= from, oldest first, undecoded: `visit(seq, stored bytes)`
+  // returns false to stop. For audit and export, which read the whole log.
+  using EventVisitor = std::function<bool(events::Seq seq, std::string_view bytes)>;
+  [[nodiscard]] Status for_each_event(events::Seq from, const EventVisitor& visit) const;
 
   // Raw rows of a family in key order, newest (highest key) first when `reverse`; starting at
   // `from` (inclusive) if given. `visit` returns false to stop. For index and quarantine listings.

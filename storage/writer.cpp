@@ -4,9 +4,11 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "storage/keys.hpp"
+#include "support/crypto.hpp"
 
 namespace bitacora::storage {
 
@@ -50,6 +52,21 @@ Status LogWriter::load_tail() {
   if (!last) return last.error();
   next_seq_ = *last + 1;
   last_seq_ = *last;
+
+  // The hash chain goes on from the last stored event. A log written before the chain existed
+  // gets its chain start recorded (the next sequence) with the first batch this writer commits.
+  chain_head_.assign(events::kHashBytes, '\0');
+  if (*last > 0) {
+    auto raw = log_.get(Family::events, keys::be64(*last));
+    if (!raw) return raw.error();
+    if (raw->has_value()) {
+      auto d = crypto::sha256(**raw);
+      chain_head_.assign(reinterpret_cast<const char*>(d.data()), d.size());
+    }
+  }
+  auto start = log_.get(Family::meta, std::string(kChainStartKey));
+  if (!start) return start.error();
+  chain_start_recorded_ = start->has_value();
 
   auto s = log_.scan(Family::meta, std::string(kCounterPrefix), false, [&](std::string_view k, std::string_view v) {
     if (k.substr(0, kCounterPrefix.size()) != kCounterPrefix) return false;
@@ -150,6 +167,7 @@ void LogWriter::commit(std::deque<Pending>& batch) {
   std::unordered_map<std::string, events::Seq> batch_dedupe;
   std::map<std::string, std::int64_t> batch_counters;
   std::uint64_t q_first = quarantine_first_, q_next = quarantine_next_;
+  std::string chain = chain_head_;
   const std::uint64_t q_max = log_.options().quarantine_max_events;
 
   // For each request: its answer, and whether that answer holds only if the batch is written.
@@ -175,13 +193,13 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     auto& req = std::get<AppendRequest>(pending.request);
     if (req.dedupe_key) {
       if (auto it = batch_dedupe.find(*req.dedupe_key); it != batch_dedupe.end()) {
-        answers.emplace_back(AppendOutcome{true, it->second, it->second, 0});
+        answers.emplace_back(AppendOutcome{true, it->second, it->second, 0, {}});
         needs_write.push_back(true);
         continue;
       }
       auto found = log_.find_dedupe(*req.dedupe_key);
       if (!found || found->has_value()) {
-        if (found) answers.emplace_back(AppendOutcome{true, **found, **found, 0});
+        if (found) answers.emplace_back(AppendOutcome{true, **found, **found, 0, {}});
         else answers.emplace_back(found.error());
         needs_write.push_back(false);
         continue;
@@ -215,12 +233,20 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     out.first_seq = seq;
     for (const auto& ev : req.events) {
       std::uint64_t v = ++batch_versions[ev.stream];
-      events::Envelope env{ev.stream, v, ev.type, now, ev.data};
-      wb.Put(log_.handle(Family::events), keys::be64(seq), events::encode(env));
+      events::Envelope env{ev.stream, v, ev.type, now, ev.data, chain};
+      auto bytes = events::encode(env);
+      auto digest = crypto::sha256(bytes);
+      chain.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+      wb.Put(log_.handle(Family::events), keys::be64(seq), bytes);
       wb.Put(log_.handle(Family::streams), keys::stream_entry(ev.stream, v), keys::be64(seq));
       if (ev.stream == req.events.front().stream) out.last_version = v;
+      auto head = std::find_if(out.stream_heads.begin(), out.stream_heads.end(),
+                               [&](const auto& h) { return h.first == ev.stream; });
+      if (head == out.stream_heads.end()) out.stream_heads.emplace_back(ev.stream, v);
+      else head->second = v;
       ++seq;
     }
+    for (const auto& [stream, bytes] : req.snapshot_puts) wb.Put(log_.handle(Family::snapshots), stream, bytes);
     out.last_seq = seq - 1;
     if (req.dedupe_key) {
       wb.Put(log_.handle(Family::dedupe), *req.dedupe_key, keys::be64(out.first_seq));
@@ -243,7 +269,11 @@ void LogWriter::commit(std::deque<Pending>& batch) {
   bool written = true;
   std::string write_error;
   if (wb.Count() > 0) {
-    if (seq != next_seq_) wb.Put(log_.handle(Family::meta), "last_seq", keys::be64(seq - 1));
+    if (seq != next_seq_) {
+      wb.Put(log_.handle(Family::meta), "last_seq", keys::be64(seq - 1));
+      wb.Put(log_.handle(Family::meta), std::string(kChainHeadKey), chain);
+      if (!chain_start_recorded_) wb.Put(log_.handle(Family::meta), std::string(kChainStartKey), keys::be64(next_seq_));
+    }
     for (const auto& [name, value] : batch_counters)
       wb.Put(log_.handle(Family::meta), std::string(kCounterPrefix) + name, keys::be64(static_cast<std::uint64_t>(value)));
     rocksdb::WriteOptions opts;
@@ -264,8 +294,10 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       metrics_.batches.inc();
       metrics_.batch_requests.observe(static_cast<double>(batch.size()));
       metrics_.events_appended.inc(seq - next_seq_);
+      if (seq != next_seq_) chain_start_recorded_ = true;
       next_seq_ = seq;
       last_seq_ = seq - 1;
+      chain_head_ = std::move(chain);
       if (versions_.size() > kMaxCachedVersions) versions_.clear();
       for (auto& [stream, v] : batch_versions) versions_[stream] = v;
       {

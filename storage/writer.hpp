@@ -81,6 +81,8 @@ class LogWriter {
   events::Seq next_seq_ = 1;
   std::unordered_map<std::string, std::uint64_t> versions_;  // recent stream heads
   std::uint64_t quarantine_first_ = 1, quarantine_next_ = 1;
+  std::string chain_head_;            // SHA-256 of the last event's stored bytes (zeros: none yet)
+  bool chain_start_recorded_ = true;  // false until `meta` names the first chained sequence
 
   mutable std::mutex counters_mu_;
   std::map<std::string, std::int64_t> counters_;

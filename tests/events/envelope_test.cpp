@@ -6,9 +6,11 @@
 using namespace bitacora;
 
 TEST_CASE("an envelope survives its codec byte for byte", "[events]") {
-  events::Envelope e{"webhook/stripe:evt_1", 3, "WebhookReceived", 1'700'000'000'123'456, R"({"a":"\u0000b"})"};
+  events::Envelope e{"webhook/stripe:evt_1", 3, "WebhookReceived", 1'700'000'000'123'456, R"({"a":"\u0000b"})",
+                     std::string(32, '\x7f')};
   auto back = events::decode_envelope(events::encode(e));
   REQUIRE(back.ok());
+  CHECK(back->prev_hash == e.prev_hash);
   CHECK(back->stream == e.stream);
   CHECK(back->stream_version == 3);
   CHECK(back->type == e.type);
@@ -17,7 +19,7 @@ TEST_CASE("an envelope survives its codec byte for byte", "[events]") {
 }
 
 TEST_CASE("a truncated or unknown-format envelope is data loss, never a guess", "[events]") {
-  auto bytes = events::encode(events::Envelope{"s", 1, "T", 1, "{}"});
+  auto bytes = events::encode(events::Envelope{"s", 1, "T", 1, "{}", {}});
   CHECK(events::decode_envelope(bytes.substr(0, bytes.size() - 1)).error().code == Errc::data_loss);
   bytes[0] = 9;
   CHECK(events::decode_envelope(bytes).error().code == Errc::data_loss);
@@ -25,7 +27,7 @@ TEST_CASE("a truncated or unknown-format envelope is data loss, never a guess", 
 }
 
 TEST_CASE("an envelope renders as the JSON of API.md §5", "[events]") {
-  auto json = events::to_json(7, events::Envelope{"product/sku-1", 2, "StockAdjusted", 0, R"({"delta":3})"});
+  auto json = events::to_json(7, events::Envelope{"product/sku-1", 2, "StockAdjusted", 0, R"({"delta":3})", {}});
   CHECK(json == R"({"seq":7,"stream":"product/sku-1","version":2,"type":"StockAdjusted","at":"1970-01-01T00:00:00.000Z","data":{"delta":3}})");
 }
 
@@ -38,4 +40,26 @@ TEST_CASE("WebhookReceived keeps the raw body exactly", "[events]") {
   CHECK(back->key == e.key);
   CHECK(back->received_at == 42);
   CHECK(back->query == "a=1");
+}
+
+TEST_CASE("a format-1 envelope, written before the hash chain, is still read, without a chain hash", "[events]") {
+  // u8 1 | "s" | u64 version 2 | "T" | i64 at 5 | "{}"
+  std::string v1;
+  v1 += '\x01';
+  v1 += '\x01';
+  v1 += 's';
+  v1 += std::string("\x02\0\0\0\0\0\0\0", 8);
+  v1 += '\x01';
+  v1 += 'T';
+  v1 += std::string("\x05\0\0\0\0\0\0\0", 8);
+  v1 += '\x02';
+  v1 += "{}";
+  auto e = events::decode_envelope(v1);
+  REQUIRE(e.ok());
+  CHECK(e->stream == "s");
+  CHECK(e->stream_version == 2);
+  CHECK(e->at == 5);
+  CHECK(e->data == "{}");
+  CHECK(e->prev_hash.empty());
+  CHECK(events::decode_envelope(v1 + "x").error().code == Errc::data_loss);
 }

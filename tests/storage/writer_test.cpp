@@ -9,6 +9,7 @@
 #include "storage/keys.hpp"
 #include "storage/log.hpp"
 #include "storage/writer.hpp"
+#include "support/crypto.hpp"
 #include "tests/harness/temp_dir.hpp"
 
 using namespace bitacora;
@@ -232,4 +233,73 @@ TEST_CASE("timers are stored with their event, in due order, and deleted with th
   fire.timer_deletes.push_back(storage::keys::timer(1'000, "expire", "order/A"));
   REQUIRE(append_and_wait(*writer, fire).ok());
   CHECK(due_order() == std::vector<std::string>{"order/B"});
+}
+
+namespace {
+std::string digest_of(std::string_view bytes) {
+  auto d = crypto::sha256(bytes);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+}  // namespace
+
+TEST_CASE("each stored event holds the hash of the one before it, across batches and restarts", "[storage][chain]") {
+  Fixture fx;
+  {
+    auto log = fx.open();
+    auto writer = fx.writer(*log);
+    storage::AppendRequest two = one_event("s/1", "{}");
+    two.events.push_back({"s/2", "TestHappened", "{}"});
+    REQUIRE(append_and_wait(*writer, std::move(two)).ok());
+    REQUIRE(append_and_wait(*writer, one_event("s/1", R"({"n":3})")).ok());
+  }
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  REQUIRE(append_and_wait(*writer, one_event("s/3", R"({"n":4})")).ok());
+  writer->stop();
+
+  auto start = log->chain_start();
+  REQUIRE(start.ok());
+  CHECK(**start == 1);
+  std::string prev(32, '\0');
+  events::Seq seen = 0;
+  REQUIRE(log->for_each_event(1, [&](events::Seq seq, std::string_view bytes) {
+    auto env = events::decode_envelope(bytes);
+    REQUIRE(env.ok());
+    CHECK(env->prev_hash == prev);
+    prev = digest_of(bytes);
+    seen = seq;
+    return true;
+  }).ok());
+  CHECK(seen == 4);
+  auto head = log->get(storage::Family::meta, std::string(storage::kChainHeadKey));
+  REQUIRE(head.ok());
+  REQUIRE(head->has_value());
+  CHECK(**head == prev);
+}
+
+TEST_CASE("an append reports the version it left every stream at, and snapshot rows ride in its batch", "[storage][writer]") {
+  Fixture fx;
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  REQUIRE(append_and_wait(*writer, one_event("p/a", "{}")).ok());
+  storage::AppendRequest r = one_event("o/1", "{}");
+  r.events.push_back({"p/a", "TestHappened", "{}"});
+  r.events.push_back({"p/b", "TestHappened", "{}"});
+  r.events.push_back({"p/a", "TestHappened", "{}"});
+  r.snapshot_puts.emplace_back("p/a", "snap-bytes");
+  auto out = append_and_wait(*writer, std::move(r));
+  REQUIRE(out.ok());
+  CHECK(out->head_of("o/1") == 1);
+  CHECK(out->head_of("p/a") == 3);
+  CHECK(out->head_of("p/b") == 1);
+  CHECK(out->head_of("p/none") == 0);
+  auto snap = log->get(storage::Family::snapshots, "p/a");
+  REQUIRE(snap.ok());
+  CHECK(snap->value_or("") == "snap-bytes");
+
+  storage::AppendRequest only_snapshot;
+  only_snapshot.snapshot_puts.emplace_back("p/b", "later");
+  REQUIRE(append_and_wait(*writer, std::move(only_snapshot)).ok());
+  CHECK(*log->last_seq() == 5);  // a snapshot alone appends no event
+  CHECK(log->get(storage::Family::snapshots, "p/b")->value_or("") == "later");
 }
