@@ -1,18 +1,23 @@
 // AggregateActor<Traits>: one CAF actor per aggregate key (`product/<sku>`, `cart/<user>`,
-// `order/<reference>`), the replacement for SELECT … FOR UPDATE. It rebuilds its state from the
-// log when it wakes, and handles one piece of work at a time: while an append is in flight, or
-// while a coordinator holds it, later work waits in its queue (reads do not).
+// `order/<reference>`), the replacement for SELECT … FOR UPDATE. It rebuilds its state when it
+// wakes — from its snapshot, if a valid one exists, plus the events after it — and handles one
+// piece of work at a time: while an append is in flight, or while a coordinator holds it, later
+// work waits in its queue (reads do not).
 //
-// Work is sent as closures (`AggregateMsg`) that run inside the actor with its context; the
-// free functions below (`command`, `hold`, `commit_held`, `release_held`, `get`) build them.
-// Callbacks given to them run on the actor's thread: keep them short (post elsewhere).
+// Work is sent as closures (`AggregateMsg`) that run inside the actor with its context, always
+// through the key's Registry (actors/registry.hpp), which also passivates idle actors: an actor
+// asked to retire while it has nothing to do writes a snapshot of any unsnapshotted tail, leaves
+// the registry, forwards whatever still reaches it to its successor and quits. Callbacks given to
+// the actor run on its thread: keep them short (post elsewhere).
 //
 // Traits provides: State, Event, Command; `kStreamPrefix`; `initial(key)`; `apply(State&, const
 // Event&)`; `decode(const events::Envelope&) → Result<Event>`; `encode(key, const Event&) →
-// storage::NewEvent`; `decide(const State&, const Command&) → domain::Decision<Event>`; and
+// storage::NewEvent`; `decide(const State&, const Command&) → domain::Decision<Event>`;
 // `decorate(key, const State& after, storage::AppendRequest&)` for index rows, counters, timers;
-// `kCheckVersion`: whether the actor's own appends assert the stream's version (false where
-// coordinators may append to the stream without holding the actor, see apply_external).
+// `encode_state`/`decode_state` (snapshots/state_codec.hpp), `key_of(State)` and `weight(State)`
+// (snapshots/snapshot.hpp); `kCheckVersion`: whether the actor's own appends assert the stream's
+// version (false where coordinators may append to the stream without holding the actor, see
+// apply_external in actors/registry.hpp).
 #pragma once
 
 #include <caf/all.hpp>
@@ -26,7 +31,9 @@
 
 #include "actors/deps.hpp"
 #include "domain/errors.hpp"
+#include "snapshots/snapshot.hpp"
 #include "storage/append.hpp"
+#include "support/log.hpp"
 #include "support/result.hpp"
 
 namespace bitacora::actors {
@@ -38,26 +45,43 @@ template <class Traits>
 struct AggregateMsg {
   std::function<void(AggregateContext<Traits>&)> run;
   bool immediate = false;  // runs even while the actor is busy (reads, completions)
+  bool quit = false;       // the last message a retired actor handles (see Registry::retire)
+};
+
+// What the registry gives each actor it spawns.
+template <class Traits>
+struct AggregateLinks {
+  ActorDeps* deps = nullptr;
+  snapshots::SnapshotPolicy snapshots;
+  std::function<void(AggregateMsg<Traits>)> forward;               // send to the key's current actor
+  std::function<bool(std::uint64_t token, const caf::actor&)> leave;  // Registry::retire
 };
 
 template <class Traits>
 struct AggregateContext {
   std::string key;
   ActorDeps* deps = nullptr;
+  std::shared_ptr<const AggregateLinks<Traits>> links;
   caf::actor self;
   typename Traits::State state{};
   std::uint64_t version = 0;
+  std::uint64_t snapshot_version = 0;  // the version the stored snapshot covers (0: none)
   std::optional<Error> load_error;  // the log could not be read: every command fails with it
   bool loaded = false;
   bool busy = false;
+  bool retired = false;  // left the registry: forwards everything until its quit message
   std::deque<AggregateMsg<Traits>> waiting;
 
   [[nodiscard]] std::string stream() const { return std::string(Traits::kStreamPrefix) + key; }
 
   void load() {
     loaded = true;
+    load_error.reset();
     state = Traits::initial(key);
-    auto evs = deps->log.read_stream(stream(), 1, SIZE_MAX);
+    version = 0;
+    snapshot_version = 0;
+    load_snapshot();
+    auto evs = deps->log.read_stream(stream(), version + 1, SIZE_MAX);
     if (!evs) {
       load_error = evs.error();
       return;
@@ -72,6 +96,43 @@ struct AggregateContext {
       Traits::apply(state, *ev);
       version = stored.envelope.stream_version;
     }
+  }
+
+  // Starts from the stored snapshot when it decodes and describes this stream; otherwise the
+  // state stays initial and the whole stream is folded.
+  void load_snapshot() {
+    auto row = deps->log.get(storage::Family::snapshots, stream());
+    if (!row || !row->has_value()) return;
+    auto snap = snapshots::decode_snapshot(**row);
+    Result<typename Traits::State> decoded = snap ? Traits::decode_state(snap->state) : Result<typename Traits::State>(snap.error());
+    if (decoded && (Traits::key_of(*decoded) != key || decoded->version != snap->version))
+      decoded = Error{Errc::data_loss, "snapshot describes another stream or version"};
+    if (!decoded) {
+      module_logger("snapshots").warn("snapshot of {} ignored, folding the whole stream: {}", stream(), decoded.error().message);
+      deps->metrics.counter("bitacora_snapshots_rejected_total", "Snapshots that failed to decode and were ignored").inc();
+      return;
+    }
+    state = std::move(*decoded);
+    version = snap->version;
+    snapshot_version = version;
+    deps->metrics.counter("bitacora_snapshots_loaded_total", "Actors woken from a snapshot").inc();
+  }
+
+  // Writes a snapshot of the current (durable) state. Fire and forget: the log has every event,
+  // so a snapshot that fails to be written costs only a longer replay.
+  void write_snapshot() {
+    if (!loaded || load_error || version == snapshot_version) return;
+    storage::AppendRequest req;
+    req.snapshot_puts.emplace_back(stream(), snapshots::encode_snapshot({version, Traits::encode_state(state)}));
+    snapshot_version = version;
+    auto* metrics = &deps->metrics;
+    deps->writer.append(std::move(req), [metrics](Result<storage::AppendOutcome> r) {
+      if (r) metrics->counter("bitacora_snapshots_written_total", "Snapshots written").inc();
+    });
+  }
+
+  void maybe_snapshot() {
+    if (links->snapshots.due(version, snapshot_version, Traits::weight(state))) write_snapshot();
   }
 
   // Appends `req`; `then` runs in this actor once it is durable (or failed). Busy until then.
@@ -89,6 +150,16 @@ struct AggregateContext {
   void apply_all(const std::vector<typename Traits::Event>& evs) {
     for (const auto& e : evs) Traits::apply(state, e);
     version += evs.size();
+    maybe_snapshot();
+  }
+
+  // Events appended by someone else, `head` the stream's version after them: applied when they
+  // follow this state, skipped when already folded in (this actor woke after they were written),
+  // and, should anything be missing between, the state is rebuilt from the log.
+  void apply_appended(const std::vector<typename Traits::Event>& evs, std::uint64_t head) {
+    if (version >= head) return;
+    if (version + evs.size() == head) return apply_all(evs);
+    load();
   }
 
   // Ends the current piece of work and runs what waited, until one of them is busy again.
@@ -100,17 +171,31 @@ struct AggregateContext {
       next.run(*this);
     }
   }
+
+  // The registry found this actor idle (`token`: its send count then). It leaves only when it has
+  // nothing to do and nothing was sent to it since; then it snapshots and frees its state.
+  void try_retire(std::uint64_t token) {
+    if (busy || !waiting.empty() || retired) return;
+    if (!links->leave(token, self)) return;
+    if (links->snapshots.every_events > 0 && version - snapshot_version >= snapshots::kRetireMinTail) write_snapshot();
+    retired = true;
+    state = Traits::initial(key);
+  }
 };
 
 template <class Traits>
-caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* self, ActorDeps* deps, std::string key) {
+caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* self,
+                              std::shared_ptr<const AggregateLinks<Traits>> links, std::string key) {
   auto& ctx = self->state;
   ctx.key = std::move(key);
-  ctx.deps = deps;
+  ctx.deps = links->deps;
+  ctx.links = std::move(links);
   ctx.self = caf::actor_cast<caf::actor>(self);
   return {
       [self](AggregateMsg<Traits>& msg) {
         auto& c = self->state;
+        if (msg.quit) return self->quit();
+        if (c.retired) return c.links->forward(std::move(msg));  // sent just before it left
         if (!c.loaded) c.load();
         if (c.busy && !msg.immediate) {
           c.waiting.push_back(std::move(msg));
@@ -133,70 +218,6 @@ storage::AppendRequest make_append(const AggregateContext<Traits>& ctx, const st
   if (Traits::kCheckVersion) req.expected_version = ctx.version;
   Traits::decorate(ctx.key, after, req);
   return req;
-}
-
-// decide → append → apply → reply, one command at a time per key.
-template <class Traits>
-void command(const caf::actor& target, typename Traits::Command cmd, std::function<void(CommandOutcome<Traits>)> reply) {
-  caf::anon_send(target, AggregateMsg<Traits>{[cmd = std::move(cmd), reply = std::move(reply)](AggregateContext<Traits>& ctx) {
-    if (ctx.load_error) return reply(*ctx.load_error);
-    auto decision = Traits::decide(ctx.state, cmd);
-    if (auto* refused = std::get_if<domain::DomainError>(&decision)) return reply(*refused);
-    auto evs = std::get<std::vector<typename Traits::Event>>(std::move(decision));
-    if (evs.empty()) return reply(ctx.state);
-    auto after = ctx.state;
-    for (const auto& e : evs) Traits::apply(after, e);
-    auto req = make_append(ctx, evs, after);
-    ctx.append(std::move(req), [evs = std::move(evs), reply](AggregateContext<Traits>& c, Result<storage::AppendOutcome> r) {
-      if (!r) return reply(r.error());
-      c.apply_all(evs);
-      reply(c.state);
-    });
-  }});
-}
-
-// Reads the current state (served even while the actor is busy: it is the last durable state).
-template <class Traits>
-void get(const caf::actor& target, std::function<void(const typename Traits::State&, std::uint64_t, const std::optional<Error>&)> reply) {
-  caf::anon_send(target, AggregateMsg<Traits>{[reply = std::move(reply)](AggregateContext<Traits>& ctx) {
-                                                reply(ctx.state, ctx.version, ctx.load_error);
-                                              },
-                                              true});
-}
-
-// A coordinator takes the actor: `on_held` gets its state, and nothing else is done to it until
-// commit_held or release_held. Coordinators hold several actors in stream-name order, so two of
-// them never wait on each other.
-template <class Traits>
-void hold(const caf::actor& target,
-          std::function<void(const typename Traits::State&, std::uint64_t, const std::optional<Error>&)> on_held) {
-  caf::anon_send(target, AggregateMsg<Traits>{[on_held = std::move(on_held)](AggregateContext<Traits>& ctx) {
-    ctx.busy = true;
-    on_held(ctx.state, ctx.version, ctx.load_error);
-  }});
-}
-
-// The coordinator's batch is durable: apply its events for this actor and let it go.
-template <class Traits>
-void commit_held(const caf::actor& target, std::vector<typename Traits::Event> evs) {
-  caf::anon_send(target, AggregateMsg<Traits>{[evs = std::move(evs)](AggregateContext<Traits>& ctx) {
-                                                ctx.apply_all(evs);
-                                                ctx.finish();
-                                              },
-                                              true});
-}
-
-// Events a coordinator appended without holding this actor (only facts that cannot invalidate a
-// decision the actor may be making meanwhile, such as confirming or releasing a reservation held
-// by an order the coordinator does hold): apply them when they arrive.
-template <class Traits>
-void apply_external(const caf::actor& target, std::vector<typename Traits::Event> evs) {
-  caf::anon_send(target, AggregateMsg<Traits>{[evs = std::move(evs)](AggregateContext<Traits>& ctx) { ctx.apply_all(evs); }, true});
-}
-
-template <class Traits>
-void release_held(const caf::actor& target) {
-  caf::anon_send(target, AggregateMsg<Traits>{[](AggregateContext<Traits>& ctx) { ctx.finish(); }, true});
 }
 
 }  // namespace bitacora::actors

@@ -25,11 +25,11 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
   [[nodiscard]] std::string dedupe_key() const { return "checkout:" + user.value() + ":" + *idempotency_key; }
 
   void start() {
-    cart = commerce.carts().find(user.value());
     // Runs inside the cart actor: the cart is held for the whole checkout, so one shopper's
     // checkouts (and their Idempotency-Keys) are decided one at a time.
-    caf::anon_send(cart, AggregateMsg<CartTraits>{[tx = shared_from_this()](AggregateContext<CartTraits>& c) {
+    commerce.carts().send(user.value(), AggregateMsg<CartTraits>{[tx = shared_from_this()](AggregateContext<CartTraits>& c) {
       c.busy = true;
+      tx->cart = c.self;
       tx->with_cart(c);
     }});
   }
@@ -94,7 +94,7 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
                                                        Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
       if (r->duplicate) return tx->replay(r->first_seq);
-      tx->commit(std::move(order_events));
+      tx->commit(std::move(order_events), *r);
       tx->commerce.timer_scheduled(expiry_timer_key(after), after.expires_at, after.reference);
       tx->finish(CheckoutResult{after, false});
     });
@@ -109,7 +109,7 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
     auto ev = domain::decode_order_event((*stored)->envelope.type, (*stored)->envelope.data);
     auto* placed = ev ? std::get_if<events::OrderPlaced>(&*ev) : nullptr;
     if (!placed) return finish(Error{Errc::data_loss, "idempotency key does not name an OrderPlaced event"});
-    get<OrderTraits>(commerce.orders().find(placed->reference.value()),
+    get<OrderTraits>(commerce.orders(), placed->reference.value(),
                      [tx = shared_from_this()](const domain::OrderState& s, std::uint64_t, const std::optional<Error>& err) {
                        if (err) return tx->finish(*err);
                        tx->finish(CheckoutResult{s, true});

@@ -7,7 +7,12 @@
 namespace bitacora::actors {
 
 Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options)
-    : deps_(deps), options_(options), products_(system, deps), carts_(system, deps), orders_(system, deps) {
+    : deps_(deps),
+      options_(options),
+      products_(system, deps, options.aggregates),
+      carts_(system, deps, options.aggregates),
+      orders_(system, deps, options.aggregates),
+      sweeper_(system, sweep_interval(std::chrono::microseconds(options.aggregates.idle)), [this] { sweep_idle(); }) {
   deps.metrics.gauge("bitacora_actors_alive", "Aggregate actors awake", [this] { return static_cast<double>(actors_alive()); });
   deps.metrics.gauge("bitacora_reservations_active", "Orders holding reserved stock",
                      [this] { return static_cast<double>(deps_.writer.counter(kActiveReservations)); });
@@ -26,7 +31,14 @@ Commerce::~Commerce() { stop(); }
 
 std::size_t Commerce::actors_alive() const { return products_.size() + carts_.size() + orders_.size(); }
 
+void Commerce::sweep_idle() {
+  products_.sweep();
+  carts_.sweep();
+  orders_.sweep();
+}
+
 void Commerce::stop() {
+  sweeper_.stop();
   products_.stop_all();
   carts_.stop_all();
   orders_.stop_all();
@@ -64,15 +76,15 @@ std::function<void(CommandOutcome<ProductTraits>)> as_view(std::function<void(Ou
 }  // namespace
 
 void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done) {
-  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), as_view(std::move(done)));
+  command<ProductTraits>(products_, sku.value(), std::move(cmd), as_view(std::move(done)));
 }
 
 void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done) {
-  command<ProductTraits>(products_.find(sku.value()), std::move(cmd), as_view(std::move(done)));
+  command<ProductTraits>(products_, sku.value(), std::move(cmd), as_view(std::move(done)));
 }
 
 void Commerce::get_product(const Sku& sku, std::function<void(Outcome<ProductView>)> done) {
-  get<ProductTraits>(products_.find(sku.value()),
+  get<ProductTraits>(products_, sku.value(),
                      [done = std::move(done)](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
                        if (err) return done(*err);
                        if (!s.defined) return done(domain::unknown_sku(s.sku));
@@ -94,7 +106,7 @@ void gather_products(Commerce& commerce, std::vector<Sku> skus,
   g->left = skus.size();
   g->done = std::move(done);
   for (const auto& sku : skus) {
-    get<ProductTraits>(commerce.products().find(sku.value()),
+    get<ProductTraits>(commerce.products(), sku.value(),
                        [g](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
                          std::unique_lock lock(g->mu);
                          if (err && !g->error) g->error = err;
@@ -119,7 +131,7 @@ void Commerce::view_cart(const domain::CartState& cart, std::function<void(Outco
 }
 
 void Commerce::get_cart(const UserId& user, std::function<void(Outcome<CartView>)> done) {
-  get<CartTraits>(carts_.find(user.value()),
+  get<CartTraits>(carts_, user.value(),
                   [this, done = std::move(done)](const domain::CartState& s, std::uint64_t, const std::optional<Error>& err) {
                     if (err) return done(*err);
                     view_cart(s, done);
@@ -127,7 +139,7 @@ void Commerce::get_cart(const UserId& user, std::function<void(Outcome<CartView>
 }
 
 void Commerce::cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done) {
-  command<CartTraits>(carts_.find(user.value()), std::move(cmd),
+  command<CartTraits>(carts_, user.value(), std::move(cmd),
                       [this, done = std::move(done)](CommandOutcome<CartTraits> r) {
                         if (auto* state = std::get_if<domain::CartState>(&r)) return view_cart(*state, done);
                         if (auto* refused = std::get_if<domain::DomainError>(&r)) return done(std::move(*refused));
@@ -166,7 +178,7 @@ void Commerce::clear_cart(const UserId& user, std::function<void(Outcome<CartVie
 // -- orders -----------------------------------------------------------------------------------
 
 void Commerce::get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done) {
-  get<OrderTraits>(orders_.find(ref.value()),
+  get<OrderTraits>(orders_, ref.value(),
                    [done = std::move(done)](const domain::OrderState& s, std::uint64_t, const std::optional<Error>& err) {
                      if (err) return done(*err);
                      if (!s.placed) return done(domain::refusal(domain::DomainErrc::unknown_order, "no order " + s.reference.value()));

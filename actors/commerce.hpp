@@ -18,6 +18,7 @@
 #include <variant>
 
 #include "actors/deps.hpp"
+#include "actors/passivation.hpp"
 #include "actors/registry.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/traits.hpp"
@@ -26,6 +27,7 @@ namespace bitacora::actors {
 
 struct CommerceOptions {
   int reservation_ttl_seconds = 900;
+  RegistryOptions aggregates;  // snapshots and passivation of the product, cart and order actors
 };
 
 template <class T>
@@ -96,6 +98,7 @@ class Commerce {
                      std::function<void(Outcome<std::string>)> done);
 
   [[nodiscard]] std::size_t actors_alive() const;
+  void sweep_idle();  // asks idle actors to leave memory (called by the sweeper)
   [[nodiscard]] std::int64_t active_reservations() const { return deps_.writer.counter(kActiveReservations); }
   void stop();  // asks every aggregate actor to exit
 
@@ -118,6 +121,7 @@ class Commerce {
   Registry<CartTraits> carts_;
   Registry<OrderTraits> orders_;
   Scheduler* scheduler_ = nullptr;
+  Sweeper sweeper_;  // last: it calls into the registries
 };
 
 // The states of several products, asked for at once; `done` runs once, when all have answered.

@@ -19,7 +19,7 @@
 namespace bitacora::actors::coordination {
 
 struct HeldProduct {
-  caf::actor actor;
+  caf::actor actor;  // the holder, when held; none when only read
   ProductView view;
   std::vector<domain::ProductEvent> events;  // planned; appended with the coordinator's batch
 };
@@ -52,29 +52,31 @@ struct Holds {
   // Holds the order actor of `ref`; then `next`, or tx->finish(error) if its state is unreadable.
   template <class Tx>
   static void hold_order(std::shared_ptr<Tx> tx, const OrderRef& ref, std::function<void()> next) {
-    tx->order_actor = tx->commerce.orders().find(ref.value());
-    hold<OrderTraits>(tx->order_actor, [tx, next = std::move(next)](const domain::OrderState& s, std::uint64_t v,
-                                                                     const std::optional<Error>& err) {
-      tx->order_held = true;
-      if (err) return tx->finish(*err);
-      tx->order = s;
-      tx->order_version = v;
-      next();
-    });
+    hold<OrderTraits>(tx->commerce.orders(), ref.value(),
+                      [tx, next = std::move(next)](const domain::OrderState& s, std::uint64_t v, const std::optional<Error>& err,
+                                                   const caf::actor& holder) {
+                        tx->order_actor = holder;
+                        tx->order_held = true;
+                        if (err) return tx->finish(*err);
+                        tx->order = s;
+                        tx->order_version = v;
+                        next();
+                      });
   }
 
   // Holds the products of `skus` one after another, planning each; then `next` (refusals in `refused`).
   template <class Tx>
   static void hold_products(std::shared_ptr<Tx> tx, ProductPlanner plan, std::function<void()> next) {
     if (tx->held.size() == tx->skus.size()) return next();
-    auto actor = tx->commerce.products().find(tx->skus[tx->held.size()].value());
-    hold<ProductTraits>(actor, [tx, actor, plan = std::move(plan), next = std::move(next)](
-                                   const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) mutable {
-      tx->held.push_back(HeldProduct{actor, view_of(s), {}});
-      if (err) return tx->finish(*err);
-      if (auto r = plan(s, tx->held.back()); r && !tx->planning_refusal) tx->planning_refusal = std::move(r);
-      hold_products(tx, std::move(plan), std::move(next));
-    });
+    hold<ProductTraits>(tx->commerce.products(), tx->skus[tx->held.size()].value(),
+                        [tx, plan = std::move(plan), next = std::move(next)](
+                            const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err,
+                            const caf::actor& holder) mutable {
+                          tx->held.push_back(HeldProduct{holder, view_of(s), {}});
+                          if (err) return tx->finish(*err);
+                          if (auto r = plan(s, tx->held.back()); r && !tx->planning_refusal) tx->planning_refusal = std::move(r);
+                          hold_products(tx, std::move(plan), std::move(next));
+                        });
   }
 
   // Reads (does not hold) the products of `skus` at once, planning each; then `next`.
@@ -85,24 +87,23 @@ struct Holds {
     auto left = std::make_shared<std::size_t>(tx->skus.size());
     auto failed = std::make_shared<std::optional<Error>>();
     for (const auto& sku : tx->skus) {
-      auto actor = tx->commerce.products().find(sku.value());
-      get<ProductTraits>(actor, [tx, actor, plan, next, left, failed](const domain::ProductState& s, std::uint64_t,
-                                                                      const std::optional<Error>& err) {
-        std::unique_lock lock(tx->mu);
-        tx->held.push_back(HeldProduct{actor, view_of(s), {}});
-        if (err && !*failed) *failed = err;
-        if (!err)
-          if (auto r = plan(s, tx->held.back()); r && !tx->planning_refusal) tx->planning_refusal = std::move(r);
-        if (--*left > 0) return;
-        lock.unlock();
-        if (*failed) return tx->finish(**failed);
-        next();
-      });
+      get<ProductTraits>(tx->commerce.products(), sku.value(),
+                         [tx, plan, next, left, failed](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
+                           std::unique_lock lock(tx->mu);
+                           tx->held.push_back(HeldProduct{caf::actor(), view_of(s), {}});
+                           if (err && !*failed) *failed = err;
+                           if (!err)
+                             if (auto r = plan(s, tx->held.back()); r && !tx->planning_refusal) tx->planning_refusal = std::move(r);
+                           if (--*left > 0) return;
+                           lock.unlock();
+                           if (*failed) return tx->finish(**failed);
+                           next();
+                         });
     }
   }
 
-  // The batch is durable: every actor involved applies its events; held ones are let go.
-  void commit(std::vector<domain::OrderEvent> order_events);
+  // The batch is durable (`outcome`): every actor involved applies its events; held ones are let go.
+  void commit(std::vector<domain::OrderEvent> order_events, const storage::AppendOutcome& outcome);
   // Lets go of whatever is still held, unchanged.
   void release();
 };

@@ -72,7 +72,7 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
   void append(storage::AppendRequest req, domain::OrderState after) {
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), after](Result<storage::AppendOutcome> r) {
       if (!r) return tx->finish(r.error());
-      tx->commit(std::move(tx->order_events));
+      tx->commit(std::move(tx->order_events), *r);
       if (!tx->from_timer) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
       if (tx->from_timer && after.status == domain::OrderStatus::expired && tx->order.status != after.status)
         tx->commerce.deps().metrics.counter("bitacora_reservations_expired_total", "Reservations released by expiry").inc();

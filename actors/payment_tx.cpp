@@ -41,7 +41,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
 
   // The owner's cart comes first in the hold order, so the order is read (not held) to learn it.
   void start() {
-    get<OrderTraits>(commerce.orders().find(notice.order.value()),
+    get<OrderTraits>(commerce.orders(), notice.order.value(),
                      [tx = shared_from_this()](const domain::OrderState& s, std::uint64_t, const std::optional<Error>& err) {
                        if (err) return tx->finish(*err);
                        if (!s.placed)
@@ -51,8 +51,9 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
   }
 
   void hold_cart(const UserId& user) {
-    cart = commerce.carts().find(user.value());
-    hold<CartTraits>(cart, [tx = shared_from_this()](const domain::CartState& s, std::uint64_t v, const std::optional<Error>& err) {
+    hold<CartTraits>(commerce.carts(), user.value(), [tx = shared_from_this()](const domain::CartState& s, std::uint64_t v,
+                                                                               const std::optional<Error>& err, const caf::actor& holder) {
+      tx->cart = holder;
       tx->cart_held = true;
       if (err) return tx->finish(*err);
       tx->cart_state = s;
@@ -165,7 +166,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), evs = std::move(evs), cart_events = std::move(cart_events),
                                                    left_pending, effect_word](Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
-      tx->commit(std::move(evs));
+      tx->commit(std::move(evs), *r);
       if (tx->cart_held) commit_held<CartTraits>(tx->cart, std::move(cart_events));
       tx->cart_held = false;
       if (left_pending) tx->commerce.timer_deleted(expiry_timer_key(tx->order));

@@ -1,30 +1,58 @@
-// Registry<Traits>: finds the actor of a key, spawning (waking) it on first use. One registry per
-// aggregate kind. Thread-safe: HTTP handlers and coordinators call find() from any thread.
-// (Passivating idle actors comes with snapshots; until then an actor lives until shutdown.)
+// Registry<Traits>: the actors of one aggregate kind, by key. Every message to an aggregate goes
+// through send(key, …), which wakes (spawns) the key's actor when it is not in memory; the actor
+// then rebuilds its state from its snapshot and the log.
+//
+// Bounded memory: sweep() (called on a timer, see actors/passivation.hpp) asks every actor idle
+// longer than `idle` — and, past `max_alive`, the least recently used beyond that — to retire.
+// An actor leaves only if nothing was sent to it since the sweep looked (a per-key send count),
+// under the same lock as send(), and its quit message is queued behind everything sent before:
+// no message is ever lost to a retiring actor. Coordinators that hold an actor keep its handle
+// (`holder`) for commit_held/release_held; a held actor is busy and never retires.
+//
+// Thread-safe: HTTP handlers, coordinators, actors and the sweeper call it from any thread.
 #pragma once
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "actors/aggregate_actor.hpp"
 
 namespace bitacora::actors {
 
+struct RegistryOptions {
+  snapshots::SnapshotPolicy snapshots;
+  Micros idle = 120'000'000;         // [actors] idle_seconds: an actor idle this long leaves memory
+  std::size_t max_alive = 1'000'000;  // [actors] max_alive: past this, the least recently used leave early
+};
+
 template <class Traits>
 class Registry {
  public:
-  Registry(caf::actor_system& system, ActorDeps& deps) : system_(system), deps_(deps) {}
+  Registry(caf::actor_system& system, ActorDeps& deps, RegistryOptions options)
+      : system_(system), deps_(deps), options_(options), links_(std::make_shared<AggregateLinks<Traits>>()) {
+    links_->deps = &deps_;
+    links_->snapshots = options.snapshots;
+  }
 
-  [[nodiscard]] caf::actor find(const std::string& key) {
+  // Delivers `msg` to the key's actor, waking it if needed.
+  void send(const std::string& key, AggregateMsg<Traits> msg) {
     std::lock_guard lock(mu_);
     auto it = actors_.find(key);
-    if (it != actors_.end()) return it->second;
-    auto a = system_.spawn(aggregate_actor<Traits>, &deps_, key);
-    actors_.emplace(key, a);
-    return a;
+    if (it == actors_.end()) {
+      auto links = std::make_shared<AggregateLinks<Traits>>(*links_);
+      links->forward = [this, key](AggregateMsg<Traits> m) { send(key, std::move(m)); };
+      links->leave = [this, key](std::uint64_t token, const caf::actor& who) { return retire(key, token, who); };
+      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<Traits>, std::move(links), key), 0, 0}).first;
+      woken_.inc();
+    }
+    it->second.last_used = deps_.clock.now_us();
+    ++it->second.sends;
+    caf::anon_send(it->second.actor, std::move(msg));
   }
 
   [[nodiscard]] std::size_t size() const {
@@ -32,18 +60,139 @@ class Registry {
     return actors_.size();
   }
 
+  // Asks the idle actors (and, past max_alive, the least recently used) to retire.
+  void sweep() {
+    std::lock_guard lock(mu_);
+    const Micros now = deps_.clock.now_us();
+    std::vector<typename Map::iterator> chosen;
+    std::vector<typename Map::iterator> rest;
+    for (auto it = actors_.begin(); it != actors_.end(); ++it) {
+      if (now - it->second.last_used >= options_.idle) chosen.push_back(it);
+      else if (actors_.size() > options_.max_alive) rest.push_back(it);
+    }
+    if (actors_.size() > options_.max_alive + chosen.size()) {
+      const std::size_t extra = actors_.size() - options_.max_alive - chosen.size();
+      std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(std::min(extra, rest.size())), rest.end(),
+                        [](auto a, auto b) { return a->second.last_used < b->second.last_used; });
+      rest.resize(std::min(extra, rest.size()));
+      chosen.insert(chosen.end(), rest.begin(), rest.end());
+    }
+    for (auto it : chosen) {
+      const std::uint64_t token = it->second.sends;
+      caf::anon_send(it->second.actor,
+                     AggregateMsg<Traits>{[token](AggregateContext<Traits>& ctx) { ctx.try_retire(token); }, true});
+    }
+  }
+
   // Asks every actor to exit (the actor system's destructor waits for them).
   void stop_all() {
     std::lock_guard lock(mu_);
-    for (auto& [key, a] : actors_) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& [key, e] : actors_) caf::anon_send_exit(e.actor, caf::exit_reason::user_shutdown);
     actors_.clear();
   }
 
  private:
+  struct Entry {
+    caf::actor actor;
+    Micros last_used = 0;
+    std::uint64_t sends = 0;
+  };
+  using Map = std::unordered_map<std::string, Entry>;
+
+  // The actor of `key` leaves if nothing was sent to it since the sweep that asked (`token`).
+  bool retire(const std::string& key, std::uint64_t token, const caf::actor& who) {
+    std::lock_guard lock(mu_);
+    auto it = actors_.find(key);
+    if (it == actors_.end() || it->second.actor != who || it->second.sends != token) return false;
+    caf::anon_send(who, AggregateMsg<Traits>{nullptr, true, true});  // behind all it was sent
+    actors_.erase(it);
+    passivated_.inc();
+    return true;
+  }
+
   caf::actor_system& system_;
   ActorDeps& deps_;
+  RegistryOptions options_;
+  std::shared_ptr<AggregateLinks<Traits>> links_;  // the template each actor's links copy
+  const std::string kind_label_ =
+      "kind=\"" + std::string(Traits::kStreamPrefix.substr(0, Traits::kStreamPrefix.size() - 1)) + "\"";
+  metrics::Counter& woken_ = deps_.metrics.counter("bitacora_actors_woken_total", "Aggregate actors spawned (woken)", kind_label_);
+  metrics::Counter& passivated_ =
+      deps_.metrics.counter("bitacora_actors_passivated_total", "Aggregate actors that left memory when idle", kind_label_);
   mutable std::mutex mu_;
-  std::unordered_map<std::string, caf::actor> actors_;
+  Map actors_;
 };
+
+// decide → append → apply → reply, one command at a time per key.
+template <class Traits>
+void command(Registry<Traits>& reg, const std::string& key, typename Traits::Command cmd,
+             std::function<void(CommandOutcome<Traits>)> reply) {
+  reg.send(key, AggregateMsg<Traits>{[cmd = std::move(cmd), reply = std::move(reply)](AggregateContext<Traits>& ctx) {
+    if (ctx.load_error) return reply(*ctx.load_error);
+    auto decision = Traits::decide(ctx.state, cmd);
+    if (auto* refused = std::get_if<domain::DomainError>(&decision)) return reply(*refused);
+    auto evs = std::get<std::vector<typename Traits::Event>>(std::move(decision));
+    if (evs.empty()) return reply(ctx.state);
+    auto after = ctx.state;
+    for (const auto& e : evs) Traits::apply(after, e);
+    auto req = make_append(ctx, evs, after);
+    ctx.append(std::move(req), [evs = std::move(evs), reply](AggregateContext<Traits>& c, Result<storage::AppendOutcome> r) {
+      if (!r) return reply(r.error());
+      c.apply_all(evs);
+      reply(c.state);
+    });
+  }});
+}
+
+// Reads the current state (served even while the actor is busy: it is the last durable state).
+template <class Traits>
+void get(Registry<Traits>& reg, const std::string& key,
+         std::function<void(const typename Traits::State&, std::uint64_t, const std::optional<Error>&)> reply) {
+  reg.send(key, AggregateMsg<Traits>{[reply = std::move(reply)](AggregateContext<Traits>& ctx) {
+                                       reply(ctx.state, ctx.version, ctx.load_error);
+                                     },
+                                     true});
+}
+
+// A coordinator takes the actor: `on_held` gets its state and its handle (`holder`, for
+// commit_held or release_held), and nothing else is done to it until then. Coordinators hold
+// several actors in stream-name order, so two of them never wait on each other.
+template <class Traits>
+using OnHeld = std::function<void(const typename Traits::State&, std::uint64_t version, const std::optional<Error>&,
+                                  const caf::actor& holder)>;
+
+template <class Traits>
+void hold(Registry<Traits>& reg, const std::string& key, OnHeld<Traits> on_held) {
+  reg.send(key, AggregateMsg<Traits>{[on_held = std::move(on_held)](AggregateContext<Traits>& ctx) {
+    ctx.busy = true;
+    on_held(ctx.state, ctx.version, ctx.load_error, ctx.self);
+  }});
+}
+
+// The coordinator's batch is durable: apply its events for this actor and let it go.
+template <class Traits>
+void commit_held(const caf::actor& holder, std::vector<typename Traits::Event> evs) {
+  caf::anon_send(holder, AggregateMsg<Traits>{[evs = std::move(evs)](AggregateContext<Traits>& ctx) {
+                                                ctx.apply_all(evs);
+                                                ctx.finish();
+                                              },
+                                              true});
+}
+
+template <class Traits>
+void release_held(const caf::actor& holder) {
+  caf::anon_send(holder, AggregateMsg<Traits>{[](AggregateContext<Traits>& ctx) { ctx.finish(); }, true});
+}
+
+// Events a coordinator appended without holding this actor (only facts that cannot invalidate a
+// decision the actor may be making meanwhile, such as confirming or releasing a reservation held
+// by an order the coordinator does hold), `head` the stream's version after them: the key's
+// current actor applies them unless it already read them from the log.
+template <class Traits>
+void apply_external(Registry<Traits>& reg, const std::string& key, std::vector<typename Traits::Event> evs,
+                    std::uint64_t head) {
+  reg.send(key, AggregateMsg<Traits>{[evs = std::move(evs), head](AggregateContext<Traits>& ctx) { ctx.apply_appended(evs, head); },
+                                     true});
+}
 
 }  // namespace bitacora::actors

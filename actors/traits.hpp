@@ -12,6 +12,7 @@
 #include "events/cart_events.hpp"
 #include "events/catalog_events.hpp"
 #include "events/order_events.hpp"
+#include "snapshots/state_codec.hpp"
 
 namespace bitacora::actors {
 
@@ -28,6 +29,7 @@ struct TraitsBase {
   static storage::NewEvent encode(const std::string& key, const Event& e) {
     return {std::string(Prefix) + key, std::string(domain::type_of(e)), domain::to_json(e)};
   }
+  static std::string encode_state(const State& s) { return snapshots::state_json(s); }
 };
 
 struct ProductTraits : TraitsBase<domain::ProductState, domain::ProductEvent, domain::ProductCommand, Sku,
@@ -41,6 +43,9 @@ struct ProductTraits : TraitsBase<domain::ProductState, domain::ProductEvent, do
   }
   static Result<Event> decode(const events::Envelope& e) { return domain::decode_product_event(e.type, e.data); }
   static void decorate(const std::string&, const State&, storage::AppendRequest&) {}
+  static Result<State> decode_state(std::string_view json) { return snapshots::decode_product_state(json); }
+  static const std::string& key_of(const State& s) { return s.sku.value(); }
+  static std::size_t weight(const State& s) { return s.reservations.size(); }
 };
 
 struct CartTraits : TraitsBase<domain::CartState, domain::CartEvent, domain::CartCommand, UserId,
@@ -53,6 +58,9 @@ struct CartTraits : TraitsBase<domain::CartState, domain::CartEvent, domain::Car
   }
   static Result<Event> decode(const events::Envelope& e) { return domain::decode_cart_event(e.type, e.data); }
   static void decorate(const std::string&, const State&, storage::AppendRequest&) {}
+  static Result<State> decode_state(std::string_view json) { return snapshots::decode_cart_state(json); }
+  static const std::string& key_of(const State& s) { return s.user.value(); }
+  static std::size_t weight(const State& s) { return s.lines.size(); }
 };
 
 struct OrderTraits : TraitsBase<domain::OrderState, domain::OrderEvent, domain::OrderCommand, OrderRef,
@@ -64,6 +72,9 @@ struct OrderTraits : TraitsBase<domain::OrderState, domain::OrderEvent, domain::
     return s;
   }
   static Result<Event> decode(const events::Envelope& e) { return domain::decode_order_event(e.type, e.data); }
+  static Result<State> decode_state(std::string_view json) { return snapshots::decode_order_state(json); }
+  static const std::string& key_of(const State& s) { return s.reference.value(); }
+  static std::size_t weight(const State& s) { return s.lines.size() + s.applied_payments.size(); }
   // Every change to an order rewrites its row in the `orders` index (the admin list).
   static void decorate(const std::string& key, const State& after, storage::AppendRequest& req) {
     req.index_puts.push_back({storage::Index::orders, key, domain::order_view_json(after)});

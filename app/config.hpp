@@ -25,6 +25,15 @@ struct RetryOptions {
   std::vector<int> schedule_seconds{60, 300, 900};  // [retries] schedule_seconds, each > 0
 };
 
+struct SnapshotOptions {
+  int every_events = 100;                      // [snapshots] every_events, 0 (off) to 1,000,000
+};
+
+struct ActorOptions {
+  int idle_seconds = 120;                      // [actors] idle_seconds, ≥ 1: idle actors leave memory
+  int max_alive = 1'000'000;                   // [actors] max_alive, ≥ 1000: past it the least recently used leave
+};
+
 struct LogConfig {
   std::string level = "info";                  // [log] level: trace|debug|info|warn|error|off
 };
@@ -36,6 +45,8 @@ struct Config {
   http::gateways::GatewayConfig gateways;
   ReservationOptions reservations;
   RetryOptions retries;
+  SnapshotOptions snapshots;
+  ActorOptions actors;
   LogConfig log;
 };
 

@@ -173,6 +173,12 @@ std::vector<Key> make_keys() {
 
       positive("reservations", "ttl_seconds", [](Config& c) -> auto& { return c.reservations.ttl_seconds; }),
       retry_schedule(),
+      between("snapshots", "every_events", [](Config& c) -> auto& { return c.snapshots.every_events; }, 0, 1'000'000,
+              "an integer from 0 (no snapshots) to 1000000"),
+      between("actors", "idle_seconds", [](Config& c) -> auto& { return c.actors.idle_seconds; }, 1, 86'400,
+              "an integer from 1 to 86400"),
+      between("actors", "max_alive", [](Config& c) -> auto& { return c.actors.max_alive; }, 1000, 100'000'000,
+              "an integer from 1000 to 100000000"),
       text("log", "level", [](Config& c) -> auto& { return c.log.level; },
            "one of trace, debug, info, warn, error, off", is_log_level),
   };

@@ -69,7 +69,11 @@ int serve(const Config& config, const ServeFlags& flags) {
   caf::actor_system_config caf_config;
   caf_config.set("scheduler.max-threads", 2);
   caf::actor_system actor_system{caf_config};
-  actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds});
+  actors::RegistryOptions aggregates;
+  aggregates.snapshots.every_events = static_cast<std::uint64_t>(config.snapshots.every_events);
+  aggregates.idle = static_cast<Micros>(config.actors.idle_seconds) * 1'000'000;
+  aggregates.max_alive = static_cast<std::size_t>(config.actors.max_alive);
+  actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds, aggregates});
   // Mercado Pago's payments API client; reset before the processor goes (its callbacks use it).
   auto api_client = std::make_unique<http::gateways::ApiClient>();
   actors::WebhookProcessor processor(deps, commerce, http::gateways::make_interpreter(config.gateways, *api_client),
