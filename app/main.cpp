@@ -5,7 +5,9 @@
 #include <iostream>
 
 #include "app/config.hpp"
+#include "app/audit.hpp"
 #include "app/export.hpp"
+#include "app/replay.hpp"
 #include "app/serve.hpp"
 #include "support/log.hpp"
 
@@ -27,9 +29,24 @@ int main(int argc, char** argv) {
   exporter->add_option("--from-seq", export_flags.from_seq, "First sequence to write (default 1)");
   exporter->add_option("--stream-prefix", export_flags.stream_prefix, "Only streams starting with this, e.g. order/");
 
+  app::ReplayFlags replay_flags;
+  auto* replayer = cli.add_subcommand(
+      "replay", "Print a stream's events as JSON lines, each with the state it builds (read-only; runs beside a live server)");
+  replayer->add_option("--data-dir", replay_flags.data_dir, "The data directory (storage.dir)")->required();
+  replayer->add_option("--stream", replay_flags.stream, "The stream, e.g. order/ORD-1 or product/sku-1 (default: every stream)");
+  auto* to_seq = replayer->add_option("--to-seq", replay_flags.to_seq, "Stop after this sequence");
+  replayer->add_option("--until", replay_flags.until, "Stop after this time (RFC 3339, e.g. 2026-11-22T10:42:00Z)")->excludes(to_seq);
+
+  app::AuditFlags audit_flags;
+  auto* auditor = cli.add_subcommand(
+      "audit", "Rebuild every aggregate from the log alone and check its invariants; exit 1 on any violation (read-only)");
+  auditor->add_option("--data-dir", audit_flags.data_dir, "The data directory (storage.dir)")->required();
+
   CLI11_PARSE(cli, argc, argv);
 
   if (exporter->parsed()) return app::export_events(export_flags, std::cout);
+  if (replayer->parsed()) return app::replay(replay_flags, std::cout);
+  if (auditor->parsed()) return app::audit(audit_flags, std::cout);
 
   if (serve->parsed()) {
     auto config = config_path ? app::load_config(*config_path, app::process_env(), app::process_env_names())

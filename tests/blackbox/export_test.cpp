@@ -1,8 +1,7 @@
 // Black-box: `bitacora export` beside a live server (API.md §6).
 #include <catch2/catch.hpp>
 
-#include <cstdio>
-
+#include "tests/harness/cli.hpp"
 #include "tests/harness/json.hpp"
 #include "tests/harness/server_process.hpp"
 #include "tests/harness/shop.hpp"
@@ -12,24 +11,10 @@ using namespace bitacora::testing;
 
 namespace {
 
-// Runs the binary with `args`; its standard output, split into lines.
 std::vector<std::string> run_lines(const std::string& args, int& exit_code) {
-  std::string command = std::string(BITACORA_BINARY) + " " + args + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe);
-  std::vector<std::string> lines;
-  std::string line;
-  int ch;
-  while ((ch = std::fgetc(pipe)) != EOF) {
-    if (ch == '\n') {
-      lines.push_back(std::move(line));
-      line.clear();
-    } else {
-      line += static_cast<char>(ch);
-    }
-  }
-  exit_code = WEXITSTATUS(pclose(pipe));
-  return lines;
+  auto run = run_cli(args);
+  exit_code = run.exit_code;
+  return run.lines;
 }
 
 }  // namespace

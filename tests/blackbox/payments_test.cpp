@@ -18,23 +18,13 @@ using namespace bitacora::testing;
 
 namespace {
 
-struct Order {
-  std::string reference;
-  std::int64_t amount = 0;
-};
+using Order = PlacedOrder;
 
 Order place(HttpClient& c, const std::string& user, const std::map<std::string, std::int64_t>& lines) {
-  fill_cart(c, user, lines);
-  auto r = c.post("/api/checkout", R"({"gateway":"wompi"})", as_shopper(user));
-  INFO(r.body);
-  REQUIRE(r.status == 201);
-  Json j(r.body);
-  return {j.str("/reference"), j.num("/amount_in_cents")};
+  return place_order(c, user, lines);
 }
 
-std::string status_of(HttpClient& c, const std::string& ref) {
-  return Json(c.get("/api/orders/" + ref, as_admin()).body).str("/status");
-}
+std::string status_of(HttpClient& c, const std::string& ref) { return order_status(c, ref); }
 
 HttpResponse post(HttpClient& c, const SignedWebhook& w) { return c.post(w.target, w.body, w.headers); }
 

@@ -43,6 +43,36 @@ void fill_cart(HttpClient& c, const std::string& user, const std::map<std::strin
   REQUIRE(r.status == 200);
 }
 
+PlacedOrder place_order(HttpClient& c, const std::string& user, const std::map<std::string, std::int64_t>& lines) {
+  fill_cart(c, user, lines);
+  auto r = c.post("/api/checkout", R"({"gateway":"wompi"})", as_shopper(user));
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  Json j(r.body);
+  return {j.str("/reference"), j.num("/amount_in_cents")};
+}
+
+std::string order_status(HttpClient& c, const std::string& reference) {
+  return Json(c.get("/api/orders/" + reference, as_admin()).body).str("/status");
+}
+
+double metric(HttpClient& c, const std::string& name) {
+  auto body = c.get("/metrics").body;
+  double sum = 0;
+  std::size_t pos = 0;
+  while (pos < body.size()) {
+    auto end = body.find('\n', pos);
+    if (end == std::string::npos) end = body.size();
+    std::string_view line(body.data() + pos, end - pos);
+    pos = end + 1;
+    if (!line.starts_with(name)) continue;
+    auto rest = line.substr(name.size());
+    if (rest.empty() || (rest.front() != ' ' && rest.front() != '{')) continue;
+    sum += std::stod(std::string(rest.substr(rest.rfind(' ') + 1)));
+  }
+  return sum;
+}
+
 std::vector<std::string> event_types(HttpClient& c, const std::string& stream) {
   auto r = c.get("/api/streams/" + stream + "/events", as_admin());
   REQUIRE(r.status == 200);

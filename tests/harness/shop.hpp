@@ -25,6 +25,16 @@ struct Stock {
 [[nodiscard]] Stock stock_of(HttpClient& c, const std::string& sku);
 // POST /api/cart/bulk-update without If-Match; REQUIREs 200.
 void fill_cart(HttpClient& c, const std::string& user, const std::map<std::string, std::int64_t>& lines);
+// fill_cart, then POST /api/checkout with Wompi; REQUIREs 201.
+struct PlacedOrder {
+  std::string reference;
+  std::int64_t amount = 0;
+};
+[[nodiscard]] PlacedOrder place_order(HttpClient& c, const std::string& user, const std::map<std::string, std::int64_t>& lines);
+// GET /api/orders/{reference} as admin → its status.
+[[nodiscard]] std::string order_status(HttpClient& c, const std::string& reference);
+// The sum of every series of a metric in GET /metrics (0 when absent).
+[[nodiscard]] double metric(HttpClient& c, const std::string& name);
 // The types of a stream's events, oldest first.
 [[nodiscard]] std::vector<std::string> event_types(HttpClient& c, const std::string& stream);
 

@@ -1,0 +1,211 @@
+#include "app/audit.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+#include "app/audit_state.hpp"
+#include "events/catalog_events.hpp"
+#include "events/order_events.hpp"
+#include "snapshots/snapshot.hpp"
+#include "snapshots/state_codec.hpp"
+#include "storage/keys.hpp"
+#include "storage/log.hpp"
+#include "support/crypto.hpp"
+
+namespace bitacora::app {
+namespace {
+
+using namespace audit_detail;
+
+std::string digest_bytes(std::string_view bytes) {
+  auto d = crypto::sha256(bytes);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
+// One pass over the log, oldest first: the chain, the envelopes, the stream versions, the folds,
+// the stock invariants after each product event, and each snapshot at its version.
+class Pass {
+ public:
+  Pass(Findings& f, std::optional<events::Seq> chain_start, std::map<std::string, snapshots::Snapshot> snapshots)
+      : f_(f), chain_start_(chain_start), snapshots_(std::move(snapshots)) {}
+
+  bool visit(events::Seq seq, std::string_view bytes) {
+    ++count_;
+    if (seq != last_seq_ + 1)
+      f_.violation("seq " + std::to_string(last_seq_ + 1) + ": missing (the log goes on at seq " + std::to_string(seq) + ")");
+    auto env = events::decode_envelope(bytes);
+    if (!env) {
+      f_.violation("seq " + std::to_string(seq) + ": " + env.error().message);
+    } else {
+      check_link(seq, *env);
+      fold(seq, *env);
+    }
+    prev_digest_ = digest_bytes(bytes);
+    last_seq_ = seq;
+    return true;
+  }
+
+  void finish(const std::optional<std::string>& chain_head) {
+    if (chain_start_ && last_seq_ >= *chain_start_ && chain_head && *chain_head != prev_digest_)
+      f_.violation("seq " + std::to_string(last_seq_) + ": its stored bytes do not match the chain head recorded with it");
+    for (const auto& [stream, snap] : snapshots_) {
+      auto it = f_.streams.find(stream);
+      if (it == f_.streams.end() || it->second.version < snap.version)
+        f_.violation("snapshot of " + stream + " covers version " + std::to_string(snap.version) +
+                     ", which the log does not reach");
+    }
+  }
+
+  [[nodiscard]] std::uint64_t count() const { return count_; }
+  [[nodiscard]] events::Seq last_seq() const { return last_seq_; }
+
+ private:
+  // seq's envelope must hold the digest of seq-1's stored bytes (zeros before seq 1). A broken
+  // link names seq-1: its bytes are not those seq recorded (or seq's own record was altered).
+  void check_link(events::Seq seq, const events::Envelope& e) {
+    if (!chain_start_ || seq < *chain_start_) return;
+    if (e.prev_hash.size() != events::kHashBytes) {
+      f_.violation("seq " + std::to_string(seq) + ": no chain hash, though the chain starts at seq " + std::to_string(*chain_start_));
+      return;
+    }
+    const std::string expected = seq == 1 ? std::string(events::kHashBytes, '\0') : prev_digest_;
+    if (e.prev_hash != expected)
+      f_.violation("seq " + std::to_string(seq - 1) + ": its stored bytes do not match the hash recorded by seq " +
+                   std::to_string(seq) + " (one of the two was altered)");
+  }
+
+  void fold(events::Seq seq, const events::Envelope& e) {
+    auto [it, fresh] = f_.streams.try_emplace(e.stream);
+    auto& s = it->second;
+    if (fresh) s.state = snapshots::initial_state(e.stream);
+    const std::string at = "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) + ")";
+    if (e.stream_version != s.version + 1)
+      f_.violation(at + ": version follows v" + std::to_string(s.version));
+    s.version = e.stream_version;
+    s.last_seq = seq;
+    if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at + ": " + r.error().message);
+    note(at, e, s);
+    auto snap = snapshots_.find(e.stream);
+    if (snap != snapshots_.end() && snap->second.version == s.version) {
+      ++f_.snapshots_checked;
+      if (snapshots::any_state_json(s.state) != snap->second.state)
+        f_.violation("snapshot of " + e.stream + " at v" + std::to_string(s.version) +
+                     " differs from the state rebuilt from the log (" + at + ")");
+    }
+  }
+
+  // What the end-of-pass checks need, and the stock invariants, which must hold after every event.
+  void note(const std::string& at, const events::Envelope& e, const Stream& s) {
+    if (const auto* p = std::get_if<domain::ProductState>(&s.state)) {
+      if (p->on_hand < 0 || p->reserved < 0 || p->reserved > p->on_hand || !domain::invariants_hold(*p))
+        f_.violation(at + ": stock invariant broken (on_hand " + std::to_string(p->on_hand) + ", reserved " +
+                     std::to_string(p->reserved) + ")");
+      if (e.type == events::ReservationConfirmed::kType) {
+        auto ev = domain::decode_product_event(e.type, e.data);
+        if (const auto* c = ev ? std::get_if<events::ReservationConfirmed>(&*ev) : nullptr)
+          ++f_.confirmations[{c->order_reference.value(), p->sku.value()}];
+      }
+    } else if (e.type == events::PaymentApproved::kType) {
+      ++f_.approvals[std::string(snapshots::key_of(e.stream))];
+    }
+  }
+
+  Findings& f_;
+  std::optional<events::Seq> chain_start_;
+  std::map<std::string, snapshots::Snapshot> snapshots_;
+  std::string prev_digest_;
+  events::Seq last_seq_ = 0;
+  std::uint64_t count_ = 0;
+};
+
+std::uint64_t leading_seq(const std::string& v) {
+  if (v.rfind("seq ", 0) != 0) return UINT64_MAX;
+  return std::strtoull(v.c_str() + 4, nullptr, 10);
+}
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "bitacora audit: %s\n", message.c_str());
+  return code;
+}
+
+}  // namespace
+
+int audit(const AuditFlags& flags, std::ostream& out) {
+  const auto started = std::chrono::steady_clock::now();
+  storage::LogOptions options;
+  options.dir = flags.data_dir;
+  auto log = storage::EventLog::open(options, storage::OpenMode::read_only);
+  if (!log) return fail(log.error().code == Errc::not_found ? 2 : 1, log.error().message);
+  const auto& db = **log;
+
+  Findings f;
+  std::map<std::string, snapshots::Snapshot> snaps;
+  auto s = db.scan(storage::Family::snapshots, std::nullopt, false, [&](std::string_view k, std::string_view v) {
+    auto snap = snapshots::decode_snapshot(v);
+    if (!snap) f.violation("snapshot of " + std::string(k) + ": " + snap.error().message);
+    else snaps.emplace(std::string(k), std::move(*snap));
+    return true;
+  });
+  if (!s) return fail(1, s.error().message);
+  s = db.scan(storage::Family::timers, std::nullopt, false, [&](std::string_view k, std::string_view) {
+    if (auto parts = storage::keys::read_timer(k)) f.timers.emplace(std::string(parts->kind), std::string(parts->target));
+    else f.violation("a timer row has a malformed key");
+    return true;
+  });
+  if (!s) return fail(1, s.error().message);
+  auto chain_start = db.chain_start();
+  auto chain_head = db.get(storage::Family::meta, std::string(storage::kChainHeadKey));
+  auto last = db.last_seq();
+  if (!chain_start) return fail(1, chain_start.error().message);
+  if (!chain_head) return fail(1, chain_head.error().message);
+  if (!last) return fail(1, last.error().message);
+
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  Pass pass(f, *chain_start, std::move(snaps));
+  s = db.for_each_event(1, [&](events::Seq seq, std::string_view bytes) {
+    pass.visit(seq, bytes);
+    if (progress && seq % 250'000 == 0)
+      std::fprintf(stderr, "\raudited %llu of %llu events", static_cast<unsigned long long>(seq),
+                   static_cast<unsigned long long>(*last));
+    return true;
+  });
+  if (progress) std::fprintf(stderr, "\r\033[K");
+  if (!s) return fail(1, s.error().message);
+  pass.finish(*chain_head);
+  check_cross_aggregate(f);
+
+  // Summary.
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::map<std::string, std::uint64_t> kinds, orders, webhooks;
+  for (const auto& [stream, st] : f.streams) {
+    ++kinds[std::string(stream.substr(0, stream.find('/')))];
+    if (const auto* o = std::get_if<domain::OrderState>(&st.state)) ++orders[std::string(domain::to_string(o->status))];
+    if (const auto* w = std::get_if<domain::WebhookSummary>(&st.state)) ++webhooks[std::string(domain::to_string(w->status))];
+  }
+  auto list = [](const std::map<std::string, std::uint64_t>& m) {
+    std::string text;
+    for (const auto& [k, v] : m) text += (text.empty() ? "" : ", ") + k + " " + std::to_string(v);
+    return text.empty() ? std::string("none") : text;
+  };
+  out << "bitacora audit of " << flags.data_dir << ": " << pass.count() << " events (last seq " << pass.last_seq() << ") in "
+      << seconds << " s (" << static_cast<std::uint64_t>(static_cast<double>(pass.count()) / std::max(seconds, 1e-9))
+      << " events/s)\n";
+  out << "  streams: " << list(kinds) << "\n";
+  out << "  orders: " << list(orders) << "\n";
+  out << "  webhooks: " << list(webhooks) << "\n";
+  out << "  snapshots checked: " << f.snapshots_checked << "\n";
+  if (*chain_start) out << "  hash chain: checked from seq " << **chain_start << "\n";
+  else out << "  hash chain: none recorded\n";
+  std::stable_sort(f.violations.begin(), f.violations.end(),
+                   [](const auto& a, const auto& b) { return leading_seq(a) < leading_seq(b); });
+  out << "  violations: " << f.violations.size() << "\n";
+  for (const auto& v : f.violations) out << "violation: " << v << "\n";
+  out.flush();
+  return f.violations.empty() ? 0 : 1;
+}
+
+}  // namespace bitacora::app

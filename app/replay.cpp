@@ -1,0 +1,140 @@
+#include "app/replay.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <limits>
+#include <ostream>
+#include <unordered_map>
+
+#include "snapshots/rebuild.hpp"
+#include "storage/log.hpp"
+#include "support/json_writer.hpp"
+
+namespace bitacora::app {
+namespace {
+
+int fail(int code, const std::string& message) {
+  std::fprintf(stderr, "bitacora replay: %s\n", message.c_str());
+  return code;
+}
+
+std::string line_of(events::Seq seq, const events::Envelope& e, const std::string& state) {
+  JsonWriter w;
+  w.begin_object()
+      .field("seq", seq)
+      .field("stream", e.stream)
+      .field("version", e.stream_version)
+      .field("type", e.type)
+      .field("at", format_rfc3339(e.at))
+      .key("data")
+      .raw(e.data.empty() ? std::string_view("{}") : std::string_view(e.data))
+      .key("state")
+      .raw(state)
+      .end_object();
+  return std::move(w).str();
+}
+
+// Folds events one at a time and prints each with its stream's state; false (and the exit code)
+// when one does not fold.
+class Printer {
+ public:
+  Printer(std::ostream& out, events::Seq to_seq, Micros until) : out_(out), to_seq_(to_seq), until_(until) {}
+
+  // False once past the limit (stop reading). Times are compared to the millisecond, the
+  // precision every time the API shows has, so an event's own "at" passed as --until keeps it.
+  [[nodiscard]] bool within(events::Seq seq, const events::Envelope& e) const {
+    return seq <= to_seq_ && e.at / 1000 <= until_ / 1000;
+  }
+
+  [[nodiscard]] bool print(events::Seq seq, const events::Envelope& e) {
+    auto it = states_.find(e.stream);
+    if (it == states_.end()) it = states_.emplace(e.stream, snapshots::initial_state(e.stream)).first;
+    if (auto s = snapshots::apply_event(it->second, e); !s) {
+      error_ = "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) +
+               "): " + s.error().message;
+      return false;
+    }
+    out_ << line_of(seq, e, snapshots::any_state_json(it->second)) << '\n';
+    ++printed_;
+    return true;
+  }
+
+  [[nodiscard]] const std::string& error() const { return error_; }
+  [[nodiscard]] std::uint64_t printed() const { return printed_; }
+
+ private:
+  std::ostream& out_;
+  events::Seq to_seq_;
+  Micros until_;
+  std::unordered_map<std::string, snapshots::AnyState> states_;
+  std::string error_;
+  std::uint64_t printed_ = 0;
+};
+
+// One stream, a page at a time; `any` says whether it has events, `failed` whether one did not fold.
+Status print_stream(const storage::EventLog& log, const std::string& stream, Printer& printer, bool& any, bool& failed) {
+  constexpr std::size_t kPage = 10'000;
+  for (std::uint64_t from = 1;;) {
+    auto page = log.read_stream(stream, from, kPage);
+    if (!page) return page.error();
+    for (const auto& ev : *page) {
+      any = true;
+      if (!printer.within(ev.seq, ev.envelope)) return ok_status();
+      if (!printer.print(ev.seq, ev.envelope)) {
+        failed = true;
+        return ok_status();
+      }
+    }
+    if (page->size() < kPage) return ok_status();
+    from = page->back().envelope.stream_version + 1;
+  }
+}
+
+}  // namespace
+
+int replay(const ReplayFlags& flags, std::ostream& out) {
+  Micros until = std::numeric_limits<Micros>::max();
+  if (flags.until) {
+    auto t = parse_rfc3339(*flags.until);
+    if (!t) return fail(2, "--until: expected an RFC 3339 time such as 2026-11-22T10:42:00Z, got \"" + *flags.until + "\"");
+    until = *t;
+  }
+  storage::LogOptions options;
+  options.dir = flags.data_dir;
+  auto log = storage::EventLog::open(options, storage::OpenMode::read_only);
+  if (!log) return fail(log.error().code == Errc::not_found ? 2 : 1, log.error().message);
+
+  Printer printer(out, flags.to_seq.value_or(std::numeric_limits<events::Seq>::max()), until);
+  const bool progress = isatty(STDERR_FILENO) != 0;
+  bool failed = false;
+  if (!flags.stream.empty()) {
+    bool any = false;
+    if (auto s = print_stream(**log, flags.stream, printer, any, failed); !s) return fail(1, s.error().message);
+    if (!any) return fail(2, "stream \"" + flags.stream + "\" has no events");
+  } else {
+    std::string decode_error;
+    auto s = (*log)->for_each_event(1, [&](events::Seq seq, std::string_view bytes) {
+      auto env = events::decode_envelope(bytes);
+      if (!env) {
+        decode_error = "seq " + std::to_string(seq) + ": " + env.error().message;
+        return false;
+      }
+      if (!printer.within(seq, *env)) return false;
+      if (!printer.print(seq, *env)) {
+        failed = true;
+        return false;
+      }
+      if (progress && seq % 100'000 == 0) std::fprintf(stderr, "\rreplayed up to seq %llu", static_cast<unsigned long long>(seq));
+      return true;
+    });
+    if (progress) std::fprintf(stderr, "\n");
+    if (!s) return fail(1, s.error().message);
+    if (!decode_error.empty()) return fail(1, decode_error);
+  }
+  out.flush();
+  if (failed) return fail(1, printer.error());
+  return out ? 0 : 1;
+}
+
+}  // namespace bitacora::app

@@ -1,0 +1,141 @@
+// Black-box: snapshots, bounded memory and fast start (DESIGN.md "The one rule": everything but
+// the log can be rebuilt) on the real binary.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "tests/harness/cli.hpp"
+#include "tests/harness/json.hpp"
+#include "tests/harness/raw_log.hpp"
+#include "tests/harness/server_process.hpp"
+#include "tests/harness/shop.hpp"
+#include "tests/harness/temp_dir.hpp"
+
+using namespace bitacora::testing;
+
+namespace {
+
+// VmRSS of a process, in KiB.
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+void adjust(HttpClient& c, const std::string& sku, int delta) {
+  auto r = c.post("/api/products/" + sku + "/stock", R"({"delta":)" + std::to_string(delta) + R"(,"reason":"count"})", as_admin());
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+}
+
+}  // namespace
+
+TEST_CASE("an actor wakes from its snapshot; a corrupt snapshot is ignored, the stream folded whole, and audit reports it",
+          "[blackbox][snapshots]") {
+  TempDir dir;
+  const std::string data = dir.str("data");
+  const std::string config = test_config(data, "[snapshots]\nevery_events = 2\n");
+  {
+    ServerProcess server(dir.str(), config);
+    server.start();
+    HttpClient c(server.port());
+    define_product(c, "sku-1", 10);  // v1 ProductDefined, v2 StockAdjusted: a snapshot is due
+    for (int i = 0; i < 3; ++i) adjust(c, "sku-1", 1);  // v5, snapshot at v4
+    REQUIRE(eventually([&] { return metric(c, "bitacora_snapshots_written_total") >= 2; }));
+    REQUIRE(server.terminate() == 0);
+  }
+  {
+    ServerProcess server(dir.str(), config);
+    server.start();
+    HttpClient c(server.port());
+    CHECK(stock_of(c, "sku-1").on_hand == 13);
+    CHECK(metric(c, "bitacora_snapshots_loaded_total") == 1);
+    CHECK(metric(c, "bitacora_snapshots_rejected_total") == 0);
+    REQUIRE(server.terminate() == 0);
+  }
+  REQUIRE(run_cli("audit --data-dir " + data).exit_code == 0);
+
+  rewrite_snapshot(data, "product/sku-1", [](std::string& bytes) { bytes[bytes.size() - 3] ^= 0x04; });
+  ServerProcess server(dir.str(), config);
+  server.start();
+  HttpClient c(server.port());
+  auto stock = stock_of(c, "sku-1");
+  CHECK(stock.on_hand == 13);
+  CHECK(stock.reserved == 0);
+  CHECK(metric(c, "bitacora_snapshots_rejected_total") == 1);
+
+  auto run = run_cli("audit --data-dir " + data);
+  INFO(run.text());
+  CHECK(run.exit_code == 1);
+  CHECK(run.text().find("violation: snapshot of product/sku-1") != std::string::npos);
+
+  // It goes on from the right state, and its next snapshot replaces the corrupt one.
+  adjust(c, "sku-1", -2);
+  CHECK(stock_of(c, "sku-1").on_hand == 11);
+  REQUIRE(eventually([&] { return metric(c, "bitacora_snapshots_written_total") >= 1; }));
+  auto healed = run_cli("audit --data-dir " + data);
+  INFO(healed.text());
+  CHECK(healed.exit_code == 0);
+}
+
+TEST_CASE("100,000 carts touched once each leave memory when idle: live actors fall to near zero", "[blackbox][memory]") {
+  TempDir dir;
+  ServerProcess server(dir.str(), test_config(dir.str("data"), "[actors]\nidle_seconds = 2\n"));
+  server.start();
+  const long rss_start = rss_kib(server.pid());
+  constexpr int kCarts = 100'000, kClients = 2;
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kClients; ++t) {
+    clients.emplace_back([&, t] {
+      HttpClient c(server.port());
+      for (int i = t; i < kCarts; i += kClients)
+        if (c.get("/api/cart", as_shopper("user-" + std::to_string(i))).status == 200) ++ok;
+    });
+  }
+  for (auto& th : clients) th.join();
+  const double touch_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  REQUIRE(ok == kCarts);
+  HttpClient c(server.port());
+  const long rss_touched = rss_kib(server.pid());
+  const double alive_after_touch = metric(c, "bitacora_actors_alive");
+  CHECK(metric(c, "bitacora_actors_woken_total") >= kCarts);
+
+  REQUIRE(eventually([&] { return metric(c, "bitacora_actors_alive") <= 10; }, std::chrono::seconds(60)));
+  CHECK(metric(c, "bitacora_actors_passivated_total") >= kCarts);
+  const long rss_idle = rss_kib(server.pid());
+  WARN("touched " << kCarts << " carts in " << touch_s << " s; actors alive right after: " << alive_after_touch
+                  << "; RSS KiB: start " << rss_start << ", touched " << rss_touched << ", idle " << rss_idle);
+
+  // A cart woken again is the same cart.
+  fill_cart(c, "user-7", {});
+  CHECK(Json(c.get("/api/cart", as_shopper("user-7")).body).size("/items") == 0);
+}
+
+TEST_CASE("a server whose log holds a million events answers /health within seconds, and an old cart is right",
+          "[blackbox][memory][restart]") {
+  TempDir dir;
+  const std::string data = dir.str("data");
+  {  // the log starts with a million cart events written straight through the log writer
+    auto last = seed_carts(data, 100'000, 10);
+    REQUIRE(last == 1'000'000);
+  }
+  ServerProcess server(dir.str(), test_config(data));
+  const auto started = std::chrono::steady_clock::now();
+  server.start(std::chrono::seconds(30));
+  const double start_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  WARN("a server over 1,000,000 events answered /health after " << start_s << " s");
+  CHECK(start_s < 5.0);
+  HttpClient c(server.port());
+  CHECK(Json(c.get("/health").body).num("/storage/last_seq") == 1'000'000);
+  Json cart(c.get("/api/cart", as_shopper("seed-4242")).body);
+  CHECK(cart.num("/version") == 10);
+  REQUIRE(cart.size("/items") == 1);
+  CHECK(cart.num("/items/0/quantity") == 10);
+  CHECK(cart.str("/items/0/sku") == "seed-sku");
+}

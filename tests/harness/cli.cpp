@@ -1,0 +1,36 @@
+#include "tests/harness/cli.hpp"
+
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+
+namespace bitacora::testing {
+
+std::string CliRun::text() const {
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  return all;
+}
+
+CliRun run_cli(const std::string& args, bool keep_stderr) {
+  std::string command = std::string(BITACORA_BINARY) + " " + args + (keep_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe);
+  CliRun run;
+  std::string line;
+  int ch;
+  while ((ch = std::fgetc(pipe)) != EOF) {
+    if (ch == '\n') {
+      run.lines.push_back(std::move(line));
+      line.clear();
+    } else {
+      line += static_cast<char>(ch);
+    }
+  }
+  if (!line.empty()) run.lines.push_back(std::move(line));
+  run.exit_code = WEXITSTATUS(pclose(pipe));
+  return run;
+}
+
+}  // namespace bitacora::testing
