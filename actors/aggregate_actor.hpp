@@ -46,6 +46,7 @@ struct AggregateMsg {
   std::function<void(AggregateContext<Traits>&)> run;
   bool immediate = false;  // runs even while the actor is busy (reads, completions)
   bool quit = false;       // the last message a retired actor handles (see Registry::retire)
+  bool control = false;    // a registry request (retire): dropped, not forwarded, once retired
 };
 
 // What the registry gives each actor it spawns.
@@ -124,11 +125,13 @@ struct AggregateContext {
     if (!loaded || load_error || version == snapshot_version) return;
     storage::AppendRequest req;
     req.snapshot_puts.emplace_back(stream(), snapshots::encode_snapshot({version, Traits::encode_state(state)}));
-    snapshot_version = version;
     auto* metrics = &deps->metrics;
-    deps->writer.append(std::move(req), [metrics](Result<storage::AppendOutcome> r) {
-      if (r) metrics->counter("bitacora_snapshots_written_total", "Snapshots written").inc();
-    });
+    // Best effort: a busy writer refuses it rather than let snapshots crowd out appends; the
+    // next due point tries again.
+    if (deps->writer.try_append(std::move(req), [metrics](Result<storage::AppendOutcome> r) {
+          if (r) metrics->counter("bitacora_snapshots_written_total", "Snapshots written").inc();
+        }))
+      snapshot_version = version;
   }
 
   void maybe_snapshot() {
@@ -195,7 +198,10 @@ caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* sel
       [self](AggregateMsg<Traits>& msg) {
         auto& c = self->state;
         if (msg.quit) return self->quit();
-        if (c.retired) return c.links->forward(std::move(msg));  // sent just before it left
+        if (c.retired) {
+          if (!msg.control) c.links->forward(std::move(msg));  // sent just before it left
+          return;
+        }
         if (!c.loaded) c.load();
         if (c.busy && !msg.immediate) {
           c.waiting.push_back(std::move(msg));

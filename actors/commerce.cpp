@@ -7,7 +7,8 @@
 namespace bitacora::actors {
 
 Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options)
-    : deps_(deps),
+    : system_(system),
+      deps_(deps),
       options_(options),
       products_(system, deps, options.aggregates),
       carts_(system, deps, options.aggregates),
@@ -27,7 +28,10 @@ Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions o
 
 std::string order_status_counter(domain::OrderStatus status) { return "orders." + std::string(domain::to_string(status)); }
 
-Commerce::~Commerce() { stop(); }
+Commerce::~Commerce() {
+  stop();
+  system_.await_all_actors_done();
+}
 
 std::size_t Commerce::actors_alive() const { return products_.size() + carts_.size() + orders_.size(); }
 

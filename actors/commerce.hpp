@@ -66,7 +66,6 @@ inline constexpr const char* kActiveReservations = "reservations.active";  // co
 class Commerce {
  public:
   Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options);
-  ~Commerce();
 
   // The scheduler is made after Commerce (its handler is ours); until then no timer is scheduled.
   void attach(Scheduler& scheduler) { scheduler_ = &scheduler; }
@@ -100,7 +99,10 @@ class Commerce {
   [[nodiscard]] std::size_t actors_alive() const;
   void sweep_idle();  // asks idle actors to leave memory (called by the sweeper)
   [[nodiscard]] std::int64_t active_reservations() const { return deps_.writer.counter(kActiveReservations); }
-  void stop();  // asks every aggregate actor to exit
+  void stop();  // asks every aggregate actor (and the sweeper) to exit
+  // Destroying it stops it and waits until no actor is left running, so none outlives the
+  // registries its messages go through. Stop every other actor (the scheduler) first.
+  ~Commerce();
 
   // Internals shared with the coordinators (actors/coordinator.hpp).
   Registry<ProductTraits>& products() { return products_; }
@@ -115,6 +117,7 @@ class Commerce {
   void cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done);
   void view_cart(const domain::CartState& cart, std::function<void(Outcome<CartView>)> done);
 
+  caf::actor_system& system_;
   ActorDeps& deps_;
   CommerceOptions options_;
   Registry<ProductTraits> products_;

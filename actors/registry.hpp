@@ -39,15 +39,16 @@ class Registry {
     links_->snapshots = options.snapshots;
   }
 
-  // Delivers `msg` to the key's actor, waking it if needed.
+  // Delivers `msg` to the key's actor, waking it if needed. After stop_all it is dropped.
   void send(const std::string& key, AggregateMsg<Traits> msg) {
     std::lock_guard lock(mu_);
+    if (stopped_) return;
     auto it = actors_.find(key);
     if (it == actors_.end()) {
       auto links = std::make_shared<AggregateLinks<Traits>>(*links_);
       links->forward = [this, key](AggregateMsg<Traits> m) { send(key, std::move(m)); };
       links->leave = [this, key](std::uint64_t token, const caf::actor& who) { return retire(key, token, who); };
-      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<Traits>, std::move(links), key), 0, 0}).first;
+      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<Traits>, std::move(links), key)}).first;
       woken_.inc();
     }
     it->second.last_used = deps_.clock.now_us();
@@ -60,33 +61,46 @@ class Registry {
     return actors_.size();
   }
 
-  // Asks the idle actors (and, past max_alive, the least recently used) to retire.
+  // Asks the idle actors (and, past max_alive, the least recently used) to retire: once, unless
+  // something was sent to it since or `idle` passed again; the requests go out after the lock.
   void sweep() {
-    std::lock_guard lock(mu_);
-    const Micros now = deps_.clock.now_us();
-    std::vector<typename Map::iterator> chosen;
-    std::vector<typename Map::iterator> rest;
-    for (auto it = actors_.begin(); it != actors_.end(); ++it) {
-      if (now - it->second.last_used >= options_.idle) chosen.push_back(it);
-      else if (actors_.size() > options_.max_alive) rest.push_back(it);
+    std::vector<std::pair<caf::actor, std::uint64_t>> ask;
+    {
+      std::lock_guard lock(mu_);
+      const Micros now = deps_.clock.now_us();
+      std::vector<typename Map::iterator> chosen;
+      std::vector<typename Map::iterator> rest;
+      for (auto it = actors_.begin(); it != actors_.end(); ++it) {
+        if (now - it->second.last_used >= options_.idle) chosen.push_back(it);
+        else if (actors_.size() > options_.max_alive) rest.push_back(it);
+      }
+      if (actors_.size() > options_.max_alive + chosen.size()) {
+        const std::size_t extra = std::min(actors_.size() - options_.max_alive - chosen.size(), rest.size());
+        std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(extra), rest.end(),
+                          [](auto a, auto b) { return a->second.last_used < b->second.last_used; });
+        rest.resize(extra);
+        chosen.insert(chosen.end(), rest.begin(), rest.end());
+      }
+      for (auto it : chosen) {
+        auto& e = it->second;
+        // Asked already, nothing sent since, and not long ago (one that was busy then is asked again).
+        if (e.asked == e.sends && now - e.asked_at < options_.idle) continue;
+        e.asked = e.sends;
+        e.asked_at = now;
+        ask.emplace_back(e.actor, e.sends);
+      }
     }
-    if (actors_.size() > options_.max_alive + chosen.size()) {
-      const std::size_t extra = actors_.size() - options_.max_alive - chosen.size();
-      std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(std::min(extra, rest.size())), rest.end(),
-                        [](auto a, auto b) { return a->second.last_used < b->second.last_used; });
-      rest.resize(std::min(extra, rest.size()));
-      chosen.insert(chosen.end(), rest.begin(), rest.end());
-    }
-    for (auto it : chosen) {
-      const std::uint64_t token = it->second.sends;
-      caf::anon_send(it->second.actor,
-                     AggregateMsg<Traits>{[token](AggregateContext<Traits>& ctx) { ctx.try_retire(token); }, true});
+    for (auto& [actor, token] : ask) {
+      AggregateMsg<Traits> m{[token = token](AggregateContext<Traits>& ctx) { ctx.try_retire(token); }, true};
+      m.control = true;
+      caf::anon_send(actor, std::move(m));
     }
   }
 
   // Asks every actor to exit (the actor system's destructor waits for them).
   void stop_all() {
     std::lock_guard lock(mu_);
+    stopped_ = true;
     for (auto& [key, e] : actors_) caf::anon_send_exit(e.actor, caf::exit_reason::user_shutdown);
     actors_.clear();
   }
@@ -96,6 +110,8 @@ class Registry {
     caf::actor actor;
     Micros last_used = 0;
     std::uint64_t sends = 0;
+    std::uint64_t asked = UINT64_MAX;  // the send count when last asked to retire
+    Micros asked_at = 0;
   };
   using Map = std::unordered_map<std::string, Entry>;
 
@@ -103,7 +119,7 @@ class Registry {
   bool retire(const std::string& key, std::uint64_t token, const caf::actor& who) {
     std::lock_guard lock(mu_);
     auto it = actors_.find(key);
-    if (it == actors_.end() || it->second.actor != who || it->second.sends != token) return false;
+    if (stopped_ || it == actors_.end() || it->second.actor != who || it->second.sends != token) return false;
     caf::anon_send(who, AggregateMsg<Traits>{nullptr, true, true});  // behind all it was sent
     actors_.erase(it);
     passivated_.inc();
@@ -121,6 +137,7 @@ class Registry {
       deps_.metrics.counter("bitacora_actors_passivated_total", "Aggregate actors that left memory when idle", kind_label_);
   mutable std::mutex mu_;
   Map actors_;
+  bool stopped_ = false;
 };
 
 // decide → append → apply → reply, one command at a time per key.

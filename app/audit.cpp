@@ -50,8 +50,11 @@ class Pass {
   }
 
   void finish(const std::optional<std::string>& chain_head) {
-    if (chain_start_ && last_seq_ >= *chain_start_ && chain_head && *chain_head != prev_digest_)
-      f_.violation("seq " + std::to_string(last_seq_) + ": its stored bytes do not match the chain head recorded with it");
+    if (chain_start_ && last_seq_ >= *chain_start_) {
+      if (!chain_head) f_.violation("seq " + std::to_string(last_seq_) + ": the chain head row beside it is missing");
+      else if (*chain_head != prev_digest_)
+        f_.violation("seq " + std::to_string(last_seq_) + ": its stored bytes do not match the chain head recorded with it");
+    }
     for (const auto& [stream, snap] : snapshots_) {
       auto it = f_.streams.find(stream);
       if (it == f_.streams.end() || it->second.version < snap.version)
@@ -67,7 +70,13 @@ class Pass {
   // seq's envelope must hold the digest of seq-1's stored bytes (zeros before seq 1). A broken
   // link names seq-1: its bytes are not those seq recorded (or seq's own record was altered).
   void check_link(events::Seq seq, const events::Envelope& e) {
-    if (!chain_start_ || seq < *chain_start_) return;
+    if (!chain_start_ || seq < *chain_start_) {
+      // The `meta` row is checked against the envelopes: a chained one before it says it was altered.
+      if (!e.prev_hash.empty())
+        f_.violation("seq " + std::to_string(seq) + ": carries a chain hash, but the log records its chain as starting " +
+                     (chain_start_ ? "at seq " + std::to_string(*chain_start_) : std::string("nowhere")));
+      return;
+    }
     if (e.prev_hash.size() != events::kHashBytes) {
       f_.violation("seq " + std::to_string(seq) + ": no chain hash, though the chain starts at seq " + std::to_string(*chain_start_));
       return;
@@ -82,27 +91,28 @@ class Pass {
     auto [it, fresh] = f_.streams.try_emplace(e.stream);
     auto& s = it->second;
     if (fresh) s.state = snapshots::initial_state(e.stream);
-    const std::string at = "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) + ")";
+    auto at = [&] { return "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) + ")"; };
     if (e.stream_version != s.version + 1)
-      f_.violation(at + ": version follows v" + std::to_string(s.version));
+      f_.violation(at() + ": version follows v" + std::to_string(s.version));
     s.version = e.stream_version;
     s.last_seq = seq;
-    if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at + ": " + r.error().message);
+    if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
     note(at, e, s);
     auto snap = snapshots_.find(e.stream);
     if (snap != snapshots_.end() && snap->second.version == s.version) {
       ++f_.snapshots_checked;
       if (snapshots::any_state_json(s.state) != snap->second.state)
         f_.violation("snapshot of " + e.stream + " at v" + std::to_string(s.version) +
-                     " differs from the state rebuilt from the log (" + at + ")");
+                     " differs from the state rebuilt from the log (" + at() + ")");
     }
   }
 
   // What the end-of-pass checks need, and the stock invariants, which must hold after every event.
-  void note(const std::string& at, const events::Envelope& e, const Stream& s) {
+  template <class At>
+  void note(const At& at, const events::Envelope& e, const Stream& s) {
     if (const auto* p = std::get_if<domain::ProductState>(&s.state)) {
       if (p->on_hand < 0 || p->reserved < 0 || p->reserved > p->on_hand || !domain::invariants_hold(*p))
-        f_.violation(at + ": stock invariant broken (on_hand " + std::to_string(p->on_hand) + ", reserved " +
+        f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p->on_hand) + ", reserved " +
                      std::to_string(p->reserved) + ")");
       if (e.type == events::ReservationConfirmed::kType) {
         auto ev = domain::decode_product_event(e.type, e.data);

@@ -18,6 +18,7 @@
 #include <concepts>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -142,11 +143,17 @@ class FieldReader {
   bool& ok_;
 };
 
-// A parsed JSON text and a reader over its top-level object.
+// A parsed JSON text and a reader over its top-level object. Its parser comes from a small
+// per-thread pool and goes back when the Document does (a simdjson parser's buffers cost more to
+// make than most of our documents cost to parse); documents may nest.
 class Document {
  public:
   explicit Document(std::string_view bytes)
-      : ok_(!parser_.parse(bytes.data(), bytes.size()).get(root_)), reader_(root_, ok_) {}
+      : parser_(acquire()), ok_(!parser_->parse(bytes.data(), bytes.size()).get(root_)), reader_(root_, ok_) {}
+  ~Document() {
+    auto& pool = parsers();
+    if (pool.size() < 4) pool.push_back(std::move(parser_));
+  }
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
 
@@ -156,7 +163,19 @@ class Document {
   [[nodiscard]] bool ok() const noexcept { return ok_; }
 
  private:
-  simdjson::dom::parser parser_;
+  static std::vector<std::unique_ptr<simdjson::dom::parser>>& parsers() {
+    thread_local std::vector<std::unique_ptr<simdjson::dom::parser>> pool;
+    return pool;
+  }
+  static std::unique_ptr<simdjson::dom::parser> acquire() {
+    auto& pool = parsers();
+    if (pool.empty()) return std::make_unique<simdjson::dom::parser>();
+    auto p = std::move(pool.back());
+    pool.pop_back();
+    return p;
+  }
+
+  std::unique_ptr<simdjson::dom::parser> parser_;
   simdjson::dom::element root_;
   bool ok_;
   FieldReader reader_;

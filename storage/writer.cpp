@@ -108,6 +108,16 @@ void LogWriter::append(AppendRequest request, AppendCallback done) {
   done(Error{Errc::unavailable, stopping_ ? "the log is shutting down" : "the log writer is overloaded"});
 }
 
+bool LogWriter::try_append(AppendRequest request, AppendCallback done) {
+  {
+    std::unique_lock lock(mu_);
+    if (stopping_ || queue_.size() >= kMaxQueued / 4) return false;
+    queue_.push_back(Pending{std::move(request), std::move(done)});
+  }
+  cv_.notify_one();
+  return true;
+}
+
 void LogWriter::quarantine(QuarantineRequest request) {
   {
     std::unique_lock lock(mu_);

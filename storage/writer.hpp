@@ -35,6 +35,9 @@ class LogWriter {
   LogWriter& operator=(const LogWriter&) = delete;
 
   void append(AppendRequest request, AppendCallback done);
+  // As append, for work that may be skipped (snapshots): refused — false, `done` not called —
+  // when a quarter of the queue is already taken, so it never crowds out appends.
+  [[nodiscard]] bool try_append(AppendRequest request, AppendCallback done);
   // Kept best-effort: dropped (and counted) when the writer is overloaded or stopped.
   void quarantine(QuarantineRequest request);
   // Finishes what is queued, then joins the thread. Later appends fail with unavailable.

@@ -9,6 +9,7 @@
 #include "tests/harness/cli.hpp"
 #include "tests/harness/json.hpp"
 #include "tests/harness/raw_log.hpp"
+#include "tests/harness/seed_log.hpp"
 #include "tests/harness/server_process.hpp"
 #include "tests/harness/shop.hpp"
 #include "tests/harness/temp_dir.hpp"

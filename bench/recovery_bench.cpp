@@ -1,0 +1,194 @@
+// Recovery benchmark (issue: snapshots, bounded memory, audit tools). For each log size it seeds a
+// fresh data directory with cart events through the real log writer (10 per cart), then measures
+// against the real `bitacora` binary:
+//   - start-up: `bitacora serve` until /health answers, after a clean stop and after SIGKILL, and
+//     the first request to an old cart; baseline: the same start over an empty log;
+//   - audit: `bitacora audit` (one thread) events/s; baseline: a bare pass over the same RocksDB
+//     rows (iterate and read every event, no decoding) in this process;
+//   - memory (once, on the smallest size): resident memory per cart actor, empty (woken by a GET)
+//     and with lines (three products in the cart), and after they all went idle and left memory.
+// Usage: bitacora_bench_recovery [--sizes 100000,1000000,10000000] [--memory-carts 100000]
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/jwt.hpp"
+#include "storage/log.hpp"
+#include "tests/harness/http_client.hpp"
+#include "tests/harness/seed_log.hpp"
+#include "tests/harness/server_process.hpp"
+#include "tests/harness/temp_dir.hpp"
+
+using namespace bitacora;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+double since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
+
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
+std::string shopper(const std::string& user) {
+  return "Bearer " + http::sign_jwt_hs256(R"({"sub":")" + user + R"("})", "test-jwt-secret");
+}
+
+// Seconds from exec to /health answering.
+double start_seconds(testing::ServerProcess& server) {
+  auto t = Steady::now();
+  server.start(std::chrono::seconds(600));
+  return since(t);
+}
+
+// `bitacora audit`'s own events/s figure (its summary line), and its wall time.
+std::pair<double, double> run_audit(const std::string& data_dir) {
+  auto t = Steady::now();
+  std::string cmd = std::string(BITACORA_BINARY) + " audit --data-dir " + data_dir + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
+  int status = pclose(pipe);
+  double wall = since(t);
+  if (WEXITSTATUS(status) != 0) std::fprintf(stderr, "audit exited %d:\n%s\n", WEXITSTATUS(status), out.c_str());
+  auto open = out.find(" s (");
+  double rate = open == std::string::npos ? 0 : std::atof(out.c_str() + open + 4);
+  return {rate, wall};
+}
+
+// Baseline: every event row read once, nothing decoded.
+double bare_pass_rate(const std::string& data_dir) {
+  storage::LogOptions o;
+  o.dir = data_dir;
+  auto log = storage::EventLog::open(o, storage::OpenMode::read_only);
+  if (!log) return 0;
+  std::uint64_t n = 0, bytes = 0;
+  auto t = Steady::now();
+  (void)(*log)->for_each_event(1, [&](events::Seq, std::string_view b) {
+    ++n;
+    bytes += b.size();
+    return true;
+  });
+  return static_cast<double>(n) / since(t);
+}
+
+void measure_size(std::uint64_t events, double empty_start) {
+  testing::TempDir dir;
+  const std::string data = dir.str("data");
+  auto t = Steady::now();
+  auto last = testing::seed_carts(data, events / 10, 10);
+  std::printf("\n%llu events (seeded in %.1f s, last seq %llu)\n", static_cast<unsigned long long>(events), since(t),
+              static_cast<unsigned long long>(last));
+
+  const std::string config = testing::test_config(data);
+  double clean = 0, crashed = 0, first_ms = 0;
+  {
+    testing::ServerProcess server(dir.str(), config);
+    clean = start_seconds(server);
+    testing::HttpClient c(server.port());
+    auto tf = Steady::now();
+    auto r = c.get("/api/cart", {{"Authorization", shopper("seed-" + std::to_string(events / 20))}});
+    first_ms = since(tf) * 1000;
+    if (r.status != 200 || r.body.find("\"quantity\":10") == std::string::npos)
+      std::fprintf(stderr, "old cart answered %d %s\n", r.status, r.body.c_str());
+    server.kill_hard();
+    testing::ServerProcess again(dir.str(), config);
+    crashed = start_seconds(again);
+    again.terminate();
+  }
+  std::printf("  start-up to /health: %.3f s after a clean stop, %.3f s after SIGKILL (baseline, empty log: %.3f s)\n", clean,
+              crashed, empty_start);
+  std::printf("  first request to an old cart: %.2f ms\n", first_ms);
+  auto [rate, wall] = run_audit(data);
+  std::printf("  audit: %.0f events/s (%.1f s wall); baseline bare pass over the rows: %.0f events/s\n", rate, wall,
+              bare_pass_rate(data));
+}
+
+// Resident memory per live cart actor (nothing leaves memory during this: idle_seconds = 3600),
+// empty and with three lines; then, on a server with idle_seconds = 2, what is left once they
+// all went idle and left memory.
+void measure_memory(int carts) {
+  auto admin = testing::Headers{{"Authorization", std::string("Bearer ") + testing::secrets::admin_token}};
+  auto touch = [&](testing::ServerProcess& server, const std::string& prefix, int n, bool fill) {
+    testing::HttpClient c(server.port());
+    const long before = rss_kib(server.pid());
+    auto t = Steady::now();
+    for (int i = 0; i < n; ++i) {
+      testing::Headers h{{"Authorization", shopper(prefix + std::to_string(i))}};
+      if (fill) c.post("/api/cart/bulk-update", R"({"a":1,"b":2,"c":3})", h);
+      else c.get("/api/cart", h);
+    }
+    const double secs = since(t);
+    const long after = rss_kib(server.pid());
+    std::printf("  %d %s cart actors in %.1f s: RSS %ld → %ld KiB, %.0f bytes per actor\n", n,
+                fill ? "filled (3 lines)" : "empty", secs, before, after, static_cast<double>(after - before) * 1024.0 / n);
+    return after;
+  };
+  std::printf("\nmemory per cart actor\n");
+  {
+    testing::TempDir dir;
+    testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data"), "[actors]\nidle_seconds = 3600\n"));
+    server.start();
+    testing::HttpClient c(server.port());
+    for (const char* sku : {"a", "b", "c"})
+      c.request("PUT", std::string("/api/products/") + sku, R"({"name":"P","price_in_cents":100,"currency":"COP","stock":1000000})",
+                admin);
+    std::printf("  baseline: RSS at start %ld KiB\n", rss_kib(server.pid()));
+    touch(server, "empty-", carts, false);
+    touch(server, "full-", carts / 5, true);
+    server.terminate();
+  }
+  testing::TempDir dir;
+  testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data"), "[actors]\nidle_seconds = 2\n"));
+  server.start();
+  const long peak = touch(server, "idle-", carts, false);
+  testing::HttpClient c(server.port());
+  const auto t = Steady::now();
+  while (since(t) < 60) {
+    auto m = c.get("/metrics").body;
+    auto at = m.find("\nbitacora_actors_alive ");
+    if (at != std::string::npos && std::atof(m.c_str() + at + 23) < 10) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a poll interval
+  }
+  std::printf("  idle_seconds = 2: after all left memory (%.1f s after the last touch): RSS %ld KiB (was %ld)\n", since(t),
+              rss_kib(server.pid()), peak);
+  server.terminate();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::uint64_t> sizes{100'000, 1'000'000};
+  int memory_carts = 100'000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--sizes")) {
+      sizes.clear();
+      std::stringstream list(argv[i + 1]);
+      for (std::string item; std::getline(list, item, ',');) sizes.push_back(std::stoull(item));
+    } else if (!std::strcmp(argv[i], "--memory-carts")) {
+      memory_carts = std::atoi(argv[i + 1]);
+    }
+  }
+  double empty_start = 0;
+  {
+    testing::TempDir dir;
+    testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data")));
+    empty_start = start_seconds(server);
+  }
+  std::printf("bitacora recovery benchmark; baseline start-up over an empty log: %.3f s\n", empty_start);
+  for (auto n : sizes) measure_size(n, empty_start);
+  if (memory_carts > 0) measure_memory(memory_carts);
+  return 0;
+}
