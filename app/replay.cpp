@@ -21,17 +21,9 @@ int fail(int code, const std::string& message) {
 
 std::string line_of(events::Seq seq, const events::Envelope& e, const std::string& state) {
   JsonWriter w;
-  w.begin_object()
-      .field("seq", seq)
-      .field("stream", e.stream)
-      .field("version", e.stream_version)
-      .field("type", e.type)
-      .field("at", format_rfc3339(e.at))
-      .key("data")
-      .raw(e.data.empty() ? std::string_view("{}") : std::string_view(e.data))
-      .key("state")
-      .raw(state)
-      .end_object();
+  w.begin_object();
+  events::write_fields(w, seq, e);
+  w.key("state").raw(state).end_object();
   return std::move(w).str();
 }
 

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -33,13 +32,6 @@ namespace {
 
 double since(Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); }
 
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
 
 std::string shopper(const std::string& user) {
   return "Bearer " + http::sign_jwt_hs256(R"({"sub":")" + user + R"("})", "test-jwt-secret");
@@ -123,7 +115,7 @@ void measure_memory(int carts) {
   auto admin = testing::Headers{{"Authorization", std::string("Bearer ") + testing::secrets::admin_token}};
   auto touch = [&](testing::ServerProcess& server, const std::string& prefix, int n, bool fill) {
     testing::HttpClient c(server.port());
-    const long before = rss_kib(server.pid());
+    const long before = testing::resident_kib(server.pid());
     auto t = Steady::now();
     for (int i = 0; i < n; ++i) {
       testing::Headers h{{"Authorization", shopper(prefix + std::to_string(i))}};
@@ -131,7 +123,7 @@ void measure_memory(int carts) {
       else c.get("/api/cart", h);
     }
     const double secs = since(t);
-    const long after = rss_kib(server.pid());
+    const long after = testing::resident_kib(server.pid());
     std::printf("  %d %s cart actors in %.1f s: RSS %ld → %ld KiB, %.0f bytes per actor\n", n,
                 fill ? "filled (3 lines)" : "empty", secs, before, after, static_cast<double>(after - before) * 1024.0 / n);
     return after;
@@ -145,7 +137,7 @@ void measure_memory(int carts) {
     for (const char* sku : {"a", "b", "c"})
       c.request("PUT", std::string("/api/products/") + sku, R"({"name":"P","price_in_cents":100,"currency":"COP","stock":1000000})",
                 admin);
-    std::printf("  baseline: RSS at start %ld KiB\n", rss_kib(server.pid()));
+    std::printf("  baseline: RSS at start %ld KiB\n", testing::resident_kib(server.pid()));
     touch(server, "empty-", carts, false);
     touch(server, "full-", carts / 5, true);
     server.terminate();
@@ -163,7 +155,7 @@ void measure_memory(int carts) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a poll interval
   }
   std::printf("  idle_seconds = 2: after all left memory (%.1f s after the last touch): RSS %ld KiB (was %ld)\n", since(t),
-              rss_kib(server.pid()), peak);
+              testing::resident_kib(server.pid()), peak);
   server.terminate();
 }
 

@@ -98,17 +98,21 @@ Result<Envelope> decode_envelope(std::string_view bytes) {
   return e;
 }
 
-std::string to_json(Seq seq, const Envelope& e) {
-  JsonWriter w;
-  w.begin_object()
-      .field("seq", seq)
+void write_fields(JsonWriter& w, Seq seq, const Envelope& e) {
+  w.field("seq", seq)
       .field("stream", e.stream)
       .field("version", e.stream_version)
       .field("type", e.type)
       .field("at", format_rfc3339(e.at))
       .key("data")
-      .raw(e.data.empty() ? std::string_view("{}") : std::string_view(e.data))
-      .end_object();
+      .raw(e.data.empty() ? std::string_view("{}") : std::string_view(e.data));
+}
+
+std::string to_json(Seq seq, const Envelope& e) {
+  JsonWriter w;
+  w.begin_object();
+  write_fields(w, seq, e);
+  w.end_object();
   return std::move(w).str();
 }
 

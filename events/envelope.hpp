@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "support/json_writer.hpp"
 #include "support/result.hpp"
 #include "support/time.hpp"
 
@@ -39,5 +40,7 @@ struct Envelope {
 
 // The same envelope as one JSON object: {"seq","stream","version","type","at","data"} (API.md §5).
 [[nodiscard]] std::string to_json(Seq seq, const Envelope& e);
+// Those fields, written into an object `w` has open (for callers that add more, like replay).
+void write_fields(JsonWriter& w, Seq seq, const Envelope& e);
 
 }  // namespace bitacora::events

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <thread>
 
 #include "tests/harness/cli.hpp"
@@ -18,14 +17,6 @@ using namespace bitacora::testing;
 
 namespace {
 
-// VmRSS of a process, in KiB.
-long rss_kib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
 
 void adjust(HttpClient& c, const std::string& sku, int delta) {
   auto r = c.post("/api/products/" + sku + "/stock", R"({"delta":)" + std::to_string(delta) + R"(,"reason":"count"})", as_admin());
@@ -87,7 +78,7 @@ TEST_CASE("100,000 carts touched once each leave memory when idle: live actors f
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data"), "[actors]\nidle_seconds = 2\n"));
   server.start();
-  const long rss_start = rss_kib(server.pid());
+  const long rss_start = resident_kib(server.pid());
   constexpr int kCarts = 100'000, kClients = 2;
   const auto started = std::chrono::steady_clock::now();
   std::vector<std::thread> clients;
@@ -103,13 +94,13 @@ TEST_CASE("100,000 carts touched once each leave memory when idle: live actors f
   const double touch_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   REQUIRE(ok == kCarts);
   HttpClient c(server.port());
-  const long rss_touched = rss_kib(server.pid());
+  const long rss_touched = resident_kib(server.pid());
   const double alive_after_touch = metric(c, "bitacora_actors_alive");
   CHECK(metric(c, "bitacora_actors_woken_total") >= kCarts);
 
   REQUIRE(eventually([&] { return metric(c, "bitacora_actors_alive") <= 10; }, std::chrono::seconds(60)));
   CHECK(metric(c, "bitacora_actors_passivated_total") >= kCarts);
-  const long rss_idle = rss_kib(server.pid());
+  const long rss_idle = resident_kib(server.pid());
   WARN("touched " << kCarts << " carts in " << touch_s << " s; actors alive right after: " << alive_after_touch
                   << "; RSS KiB: start " << rss_start << ", touched " << rss_touched << ", idle " << rss_idle);
 

@@ -101,6 +101,14 @@ std::string ServerProcess::log_tail(std::size_t bytes) const {
   return s.size() > bytes ? s.substr(s.size() - bytes) : s;
 }
 
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return -1;
+}
+
 std::string test_config(const std::string& data_dir, const std::string& extra) {
   std::ostringstream t;
   t << "[server]\nlisten = \"127.0.0.1:0\"\nmax_body_bytes = 65536\n"

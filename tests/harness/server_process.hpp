@@ -37,6 +37,9 @@ class ServerProcess {
   std::uint16_t port_ = 0;
 };
 
+// A process's resident memory (VmRSS), in KiB; -1 if it cannot be read.
+[[nodiscard]] long resident_kib(pid_t pid);
+
 // The TOML used by most black-box tests: every gateway configured with test secrets.
 [[nodiscard]] std::string test_config(const std::string& data_dir, const std::string& extra = {});
 
