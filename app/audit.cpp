@@ -21,11 +21,6 @@ namespace {
 
 using namespace audit_detail;
 
-std::string digest_bytes(std::string_view bytes) {
-  auto d = crypto::sha256(bytes);
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
-}
-
 // One pass over the log, oldest first: the chain, the envelopes, the stream versions, the folds,
 // the stock invariants after each product event, and each snapshot at its version.
 class Pass {
@@ -44,7 +39,7 @@ class Pass {
       check_link(seq, *env);
       fold(seq, *env);
     }
-    prev_digest_ = digest_bytes(bytes);
+    prev_digest_ = crypto::sha256_bytes(bytes);
     last_seq_ = seq;
     return true;
   }

@@ -16,8 +16,7 @@ std::string encode_snapshot(const Snapshot& s) {
   char v[8];
   std::memcpy(v, &s.version, sizeof v);
   out.append(v, sizeof v);
-  auto digest = crypto::sha256(s.state);
-  out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+  out.append(crypto::sha256_bytes(s.state));
   out.append(s.state);
   return out;
 }
@@ -29,8 +28,7 @@ Result<Snapshot> decode_snapshot(std::string_view bytes) {
   Snapshot s;
   std::memcpy(&s.version, bytes.data() + 1, sizeof s.version);
   auto state = bytes.substr(kHeader);
-  auto digest = crypto::sha256(state);
-  if (std::memcmp(digest.data(), bytes.data() + 9, digest.size()) != 0)
+  if (crypto::sha256_bytes(state) != bytes.substr(9, 32))
     return Error{Errc::data_loss, "snapshot state does not match its digest"};
   s.state.assign(state);
   return s;

@@ -59,10 +59,7 @@ Status LogWriter::load_tail() {
   if (*last > 0) {
     auto raw = log_.get(Family::events, keys::be64(*last));
     if (!raw) return raw.error();
-    if (raw->has_value()) {
-      auto d = crypto::sha256(**raw);
-      chain_head_.assign(reinterpret_cast<const char*>(d.data()), d.size());
-    }
+    if (raw->has_value()) chain_head_ = crypto::sha256_bytes(**raw);
   }
   auto start = log_.get(Family::meta, std::string(kChainStartKey));
   if (!start) return start.error();
@@ -245,8 +242,7 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       std::uint64_t v = ++batch_versions[ev.stream];
       events::Envelope env{ev.stream, v, ev.type, now, ev.data, chain};
       auto bytes = events::encode(env);
-      auto digest = crypto::sha256(bytes);
-      chain.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+      chain = crypto::sha256_bytes(bytes);
       wb.Put(log_.handle(Family::events), keys::be64(seq), bytes);
       wb.Put(log_.handle(Family::streams), keys::stream_entry(ev.stream, v), keys::be64(seq));
       if (ev.stream == req.events.front().stream) out.last_version = v;

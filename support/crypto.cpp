@@ -96,6 +96,11 @@ std::optional<std::string> decode(std::string_view in, bool url) {
 }
 }  // namespace
 
+std::string sha256_bytes(std::string_view data) {
+  auto d = sha256(data);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
+}
+
 std::string base64(std::string_view bytes) { return encode(bytes, false); }
 std::string base64(const Digest& d) {
   return base64(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));

@@ -17,6 +17,7 @@ using Digest = std::array<unsigned char, 32>;
 [[nodiscard]] std::string hex(const Digest& d);                 // lower case
 [[nodiscard]] std::string hex(std::string_view bytes);          // lower case
 [[nodiscard]] std::string sha256_hex(std::string_view data);
+[[nodiscard]] std::string sha256_bytes(std::string_view data);  // the 32 raw digest bytes, as a string
 [[nodiscard]] std::string base64(std::string_view bytes);       // standard alphabet, padded
 [[nodiscard]] std::string base64(const Digest& d);
 // Accepts the standard alphabet with or without padding; nullopt on any other character.

@@ -235,13 +235,6 @@ TEST_CASE("timers are stored with their event, in due order, and deleted with th
   CHECK(due_order() == std::vector<std::string>{"order/B"});
 }
 
-namespace {
-std::string digest_of(std::string_view bytes) {
-  auto d = crypto::sha256(bytes);
-  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
-}
-}  // namespace
-
 TEST_CASE("each stored event holds the hash of the one before it, across batches and restarts", "[storage][chain]") {
   Fixture fx;
   {
@@ -266,7 +259,7 @@ TEST_CASE("each stored event holds the hash of the one before it, across batches
     auto env = events::decode_envelope(bytes);
     REQUIRE(env.ok());
     CHECK(env->prev_hash == prev);
-    prev = digest_of(bytes);
+    prev = crypto::sha256_bytes(bytes);
     seen = seq;
     return true;
   }).ok());
