@@ -49,13 +49,13 @@ struct AggregateMsg {
   bool control = false;    // a registry request (retire): dropped, not forwarded, once retired
 };
 
-// What the registry gives each actor it spawns.
+// What the registry gives every actor it spawns (one object per registry, shared).
 template <class Traits>
 struct AggregateLinks {
   ActorDeps* deps = nullptr;
   snapshots::SnapshotPolicy snapshots;
-  std::function<void(AggregateMsg<Traits>)> forward;               // send to the key's current actor
-  std::function<bool(std::uint64_t token, const caf::actor&)> leave;  // Registry::retire
+  std::function<void(const std::string& key, AggregateMsg<Traits>)> forward;  // to the key's current actor
+  std::function<bool(const std::string& key, std::uint64_t token, const caf::actor&)> leave;  // Registry::retire
 };
 
 template <class Traits>
@@ -179,7 +179,7 @@ struct AggregateContext {
   // nothing to do and nothing was sent to it since; then it snapshots and frees its state.
   void try_retire(std::uint64_t token) {
     if (busy || !waiting.empty() || retired) return;
-    if (!links->leave(token, self)) return;
+    if (!links->leave(key, token, self)) return;
     if (links->snapshots.every_events > 0 && version - snapshot_version >= snapshots::kRetireMinTail) write_snapshot();
     retired = true;
     state = Traits::initial(key);
@@ -199,7 +199,7 @@ caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* sel
         auto& c = self->state;
         if (msg.quit) return self->quit();
         if (c.retired) {
-          if (!msg.control) c.links->forward(std::move(msg));  // sent just before it left
+          if (!msg.control) c.links->forward(c.key, std::move(msg));  // sent just before it left
           return;
         }
         if (!c.loaded) c.load();

@@ -37,6 +37,8 @@ class Registry {
       : system_(system), deps_(deps), options_(options), links_(std::make_shared<AggregateLinks<Traits>>()) {
     links_->deps = &deps_;
     links_->snapshots = options.snapshots;
+    links_->forward = [this](const std::string& key, AggregateMsg<Traits> m) { send(key, std::move(m)); };
+    links_->leave = [this](const std::string& key, std::uint64_t token, const caf::actor& who) { return retire(key, token, who); };
   }
 
   // Delivers `msg` to the key's actor, waking it if needed. After stop_all it is dropped.
@@ -45,10 +47,7 @@ class Registry {
     if (stopped_) return;
     auto it = actors_.find(key);
     if (it == actors_.end()) {
-      auto links = std::make_shared<AggregateLinks<Traits>>(*links_);
-      links->forward = [this, key](AggregateMsg<Traits> m) { send(key, std::move(m)); };
-      links->leave = [this, key](std::uint64_t token, const caf::actor& who) { return retire(key, token, who); };
-      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<Traits>, std::move(links), key)}).first;
+      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<Traits>, links_, key)}).first;
       woken_.inc();
     }
     it->second.last_used = deps_.clock.now_us();
@@ -129,7 +128,7 @@ class Registry {
   caf::actor_system& system_;
   ActorDeps& deps_;
   RegistryOptions options_;
-  std::shared_ptr<AggregateLinks<Traits>> links_;  // the template each actor's links copy
+  std::shared_ptr<AggregateLinks<Traits>> links_;  // shared by every actor of this registry
   const std::string kind_label_ =
       "kind=\"" + std::string(Traits::kStreamPrefix.substr(0, Traits::kStreamPrefix.size() - 1)) + "\"";
   metrics::Counter& woken_ = deps_.metrics.counter("bitacora_actors_woken_total", "Aggregate actors spawned (woken)", kind_label_);
