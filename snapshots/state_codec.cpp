@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <optional>
+#include <type_traits>
 #include <set>
 #include <utility>
 #include <vector>
@@ -86,6 +87,22 @@ class StateReader {
     out = std::move(payment);
   }
 
+  // "k" (RFC 3339, for people: must be there, is not used) and "k_us", the value.
+  void time(std::string_view k, Micros& out) {
+    std::string readable;
+    (*this)(k, readable);
+    if (!ok_) return;
+    fields_.time(k, out);
+    if (!ok_) failed_ = k;
+  }
+  // A field written for people, derived from others: it must be there, with its type, but the
+  // state takes nothing from it.
+  template <class F>
+  void shown(std::string_view k, F&&) {
+    std::invoke_result_t<F> ignored{};
+    (*this)(k, ignored);
+  }
+
   [[nodiscard]] bool ok() const noexcept { return ok_; }
   // The field that failed; empty when none did, or when the value is not an object at all.
   [[nodiscard]] std::string_view failed_field() const noexcept { return failed_; }
@@ -106,42 +123,96 @@ Error corrupt(std::string_view what, std::string_view why) {
   return Error{Errc::data_loss, std::string(what) + " state " + std::string(why)};
 }
 
-void read_members(StateReader& r, domain::ProductState& s) {
-  std::int64_t available = 0;  // written for people; the numbers come from on_hand and reserved
-  r("sku", s.sku);
-  r("name", s.name);
-  r("price_in_cents", s.price_in_cents);
-  r("currency", s.currency);
-  r("on_hand", s.on_hand);
-  r("reserved", s.reserved);
-  r("available", available);
-  r("reservations", s.reservations);
-  r("defined", s.defined);
-  r("version", s.version);
+// Writes the members of one JSON object: through events::json::FieldWriter for what it knows,
+// by hand for the rest — the mirror of StateReader, so one `fields` list serves both.
+class StateWriter {
+ public:
+  explicit StateWriter(JsonWriter& w) : w_(w), fields_(w) {}
+
+  template <class T>
+  void operator()(std::string_view k, const T& v) { fields_(k, v); }
+  void operator()(std::string_view k, bool v) { w_.field(k, v); }
+  void operator()(std::string_view k, const std::vector<events::OrderLine>& lines) {
+    w_.key(k).begin_array();
+    for (const auto& l : lines) {
+      w_.begin_object().field("sku", l.sku.value()).field("quantity", l.quantity).field("price_in_cents", l.price_in_cents);
+      w_.end_object();
+    }
+    w_.end_array();
+  }
+  void operator()(std::string_view k, const std::set<std::string>& items) {
+    w_.key(k).begin_array();
+    for (const auto& item : items) w_.value(item);
+    w_.end_array();
+  }
+  void operator()(std::string_view k, const std::optional<domain::OrderPayment>& p) {
+    w_.key(k);
+    if (!p) {
+      w_.null();
+      return;
+    }
+    w_.begin_object().field("gateway", p->gateway).field("transaction_id", p->transaction_id).field("status", p->status);
+    w_.end_object();
+  }
+  void time(std::string_view k, Micros t) { fields_.time(k, t); }
+  template <class F>
+  void shown(std::string_view k, F&& value) { fields_(k, value()); }
+
+ private:
+  JsonWriter& w_;
+  events::json::FieldWriter fields_;
+};
+
+// on_hand − reserved, wrapping instead of overflowing: a decoded state is not checked against
+// the stock invariants, so re-encoding a corrupt one must not be undefined behaviour.
+std::int64_t available_of(const domain::ProductState& s) {
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(s.on_hand) - static_cast<std::uint64_t>(s.reserved));
 }
 
-void read_members(StateReader& r, domain::CartState& s) {
-  r("user", s.user);
-  r("lines", s.lines);
-  r("version", s.version);
+// Each state's members, once, for both directions (`Is<X> auto&` binds X& and const X&).
+void fields(auto& io, events::Is<domain::ProductState> auto& s) {
+  io("sku", s.sku);
+  io("name", s.name);
+  io("price_in_cents", s.price_in_cents);
+  io("currency", s.currency);
+  io("on_hand", s.on_hand);
+  io("reserved", s.reserved);
+  io.shown("available", [&] { return available_of(s); });
+  io("reservations", s.reservations);
+  io("defined", s.defined);
+  io("version", s.version);
 }
 
-void read_members(StateReader& r, domain::OrderState& s) {
-  std::string expires_at;  // written for people; the time comes from expires_at_us
-  r("reference", s.reference);
-  r("user", s.user);
-  r("lines", s.lines);
-  r("amount_in_cents", s.amount_in_cents);
-  r("currency", s.currency);
-  r("gateway", s.gateway);
-  r("status", s.status);
-  r("expires_at", expires_at);
-  r("expires_at_us", s.expires_at);
-  r("idempotency_key", s.idempotency_key);
-  r("placed", s.placed);
-  r("payment", s.payment);
-  r("applied_payments", s.applied_payments);
-  r("version", s.version);
+void fields(auto& io, events::Is<domain::CartState> auto& s) {
+  io("user", s.user);
+  io("lines", s.lines);
+  io("version", s.version);
+}
+
+void fields(auto& io, events::Is<domain::OrderState> auto& s) {
+  io("reference", s.reference);
+  io("user", s.user);
+  io("lines", s.lines);
+  io("amount_in_cents", s.amount_in_cents);
+  io("currency", s.currency);
+  io("gateway", s.gateway);
+  io("status", s.status);
+  io.time("expires_at", s.expires_at);
+  io("idempotency_key", s.idempotency_key);
+  io("placed", s.placed);
+  io("payment", s.payment);
+  io("applied_payments", s.applied_payments);
+  io("version", s.version);
+}
+
+template <class State>
+std::string encode_state(const State& s) {
+  JsonWriter w;
+  w.begin_object().field("format", kStateFormat);
+  StateWriter io(w);
+  fields(io, s);
+  w.end_object();
+  return std::move(w).str();
 }
 
 template <class State>
@@ -156,84 +227,16 @@ Result<State> decode_state(std::string_view json, std::string_view what) {
     return corrupt(what, "has format " + std::to_string(format) + "; this build reads format " +
                              std::to_string(kStateFormat));
   State s{};
-  read_members(r, s);
+  fields(r, s);
   if (!r.ok()) return corrupt(what, "field \"" + std::string(r.failed_field()) + "\" is missing or mistyped");
   return s;
 }
 
-// on_hand − reserved, wrapping instead of overflowing: a decoded state is not checked against
-// the stock invariants, so re-encoding a corrupt one must not be undefined behaviour.
-std::int64_t available_of(const domain::ProductState& s) {
-  return static_cast<std::int64_t>(static_cast<std::uint64_t>(s.on_hand) - static_cast<std::uint64_t>(s.reserved));
-}
-
 }  // namespace
 
-std::string state_json(const domain::ProductState& s) {
-  JsonWriter w;
-  w.begin_object()
-      .field("format", kStateFormat)
-      .field("sku", s.sku.value())
-      .field("name", s.name)
-      .field("price_in_cents", s.price_in_cents)
-      .field("currency", s.currency)
-      .field("on_hand", s.on_hand)
-      .field("reserved", s.reserved)
-      .field("available", available_of(s))
-      .key("reservations")
-      .begin_object();
-  for (const auto& [order, units] : s.reservations) w.field(order.value(), units);
-  w.end_object().field("defined", s.defined).field("version", s.version).end_object();
-  return std::move(w).str();
-}
-
-std::string state_json(const domain::CartState& s) {
-  JsonWriter w;
-  w.begin_object().field("format", kStateFormat).field("user", s.user.value()).key("lines").begin_object();
-  for (const auto& [sku, quantity] : s.lines) w.field(sku.value(), quantity);
-  w.end_object().field("version", s.version).end_object();
-  return std::move(w).str();
-}
-
-std::string state_json(const domain::OrderState& s) {
-  JsonWriter w;
-  w.begin_object()
-      .field("format", kStateFormat)
-      .field("reference", s.reference.value())
-      .field("user", s.user.value())
-      .key("lines")
-      .begin_array();
-  for (const auto& line : s.lines) {
-    w.begin_object()
-        .field("sku", line.sku.value())
-        .field("quantity", line.quantity)
-        .field("price_in_cents", line.price_in_cents)
-        .end_object();
-  }
-  w.end_array()
-      .field("amount_in_cents", s.amount_in_cents)
-      .field("currency", s.currency)
-      .field("gateway", s.gateway)
-      .field("status", domain::to_string(s.status))
-      .field("expires_at", format_rfc3339(s.expires_at))
-      .field("expires_at_us", s.expires_at)
-      .field("idempotency_key", s.idempotency_key)
-      .field("placed", s.placed)
-      .key("payment");
-  if (s.payment) {
-    w.begin_object()
-        .field("gateway", s.payment->gateway)
-        .field("transaction_id", s.payment->transaction_id)
-        .field("status", s.payment->status)
-        .end_object();
-  } else {
-    w.null();
-  }
-  w.key("applied_payments").begin_array();
-  for (const auto& key : s.applied_payments) w.value(key);
-  w.end_array().field("version", s.version).end_object();
-  return std::move(w).str();
-}
+std::string state_json(const domain::ProductState& s) { return encode_state(s); }
+std::string state_json(const domain::CartState& s) { return encode_state(s); }
+std::string state_json(const domain::OrderState& s) { return encode_state(s); }
 
 Result<domain::ProductState> decode_product_state(std::string_view json) {
   return decode_state<domain::ProductState>(json, "product");

@@ -5,7 +5,8 @@
 // decode(state_json(x)) gives back x exactly. ProductState's "available" (on_hand − reserved) and
 // OrderState's "expires_at" (RFC 3339) are for people reading the JSON; decoding requires them to
 // be present but takes the numbers from on_hand/reserved and "expires_at_us". Unknown fields are
-// ignored. A missing or mistyped field, a "format" other than kStateFormat, or text that is not
+// ignored. Each
+// state's members are listed once, for both directions (the `fields` idiom of events/json_fields.hpp). A missing or mistyped field, a "format" other than kStateFormat, or text that is not
 // one JSON object is Errc::data_loss.
 // Pure; any thread may call these (each thread decodes with its own reused parser).
 #pragma once
