@@ -25,21 +25,21 @@ using namespace audit_detail;
 // the stock invariants after each product event, and each snapshot at its version.
 class Pass {
  public:
-  Pass(Findings& f, std::optional<events::Seq> chain_start, std::map<std::string, snapshots::Snapshot> snapshots)
+  Pass(Findings& f, std::optional<events::Seq> chain_start, std::map<std::string, snapshots::Snapshot, std::less<>> snapshots)
       : f_(f), chain_start_(chain_start), snapshots_(std::move(snapshots)) {}
 
   bool visit(events::Seq seq, std::string_view bytes) {
     ++count_;
     if (seq != last_seq_ + 1)
       f_.violation("seq " + std::to_string(last_seq_ + 1) + ": missing (the log goes on at seq " + std::to_string(seq) + ")");
-    auto env = events::decode_envelope(bytes);
+    auto env = events::decode_envelope_view(bytes);
     if (!env) {
       f_.violation("seq " + std::to_string(seq) + ": " + env.error().message);
     } else {
       check_link(seq, *env);
       fold(seq, *env);
     }
-    prev_digest_ = crypto::sha256_bytes(bytes);
+    prev_digest_ = crypto::sha256(bytes);
     last_seq_ = seq;
     return true;
   }
@@ -47,7 +47,7 @@ class Pass {
   void finish(const std::optional<std::string>& chain_head) {
     if (chain_start_ && last_seq_ >= *chain_start_) {
       if (!chain_head) f_.violation("seq " + std::to_string(last_seq_) + ": the chain head row beside it is missing");
-      else if (*chain_head != prev_digest_)
+      else if (*chain_head != digest_view())
         f_.violation("seq " + std::to_string(last_seq_) + ": its stored bytes do not match the chain head recorded with it");
     }
     for (const auto& [stream, snap] : snapshots_) {
@@ -64,7 +64,7 @@ class Pass {
  private:
   // seq's envelope must hold the digest of seq-1's stored bytes (zeros before seq 1). A broken
   // link names seq-1: its bytes are not those seq recorded (or seq's own record was altered).
-  void check_link(events::Seq seq, const events::Envelope& e) {
+  void check_link(events::Seq seq, const events::EnvelopeView& e) {
     if (!chain_start_ || seq < *chain_start_) {
       // The `meta` row is checked against the envelopes: a chained one before it says it was altered.
       if (!e.prev_hash.empty())
@@ -76,17 +76,19 @@ class Pass {
       f_.violation("seq " + std::to_string(seq) + ": no chain hash, though the chain starts at seq " + std::to_string(*chain_start_));
       return;
     }
-    const std::string expected = seq == 1 ? std::string(events::kHashBytes, '\0') : prev_digest_;
-    if (e.prev_hash != expected)
+    static const std::string zeros(events::kHashBytes, '\0');
+    if (e.prev_hash != (seq == 1 ? std::string_view(zeros) : digest_view()))
       f_.violation("seq " + std::to_string(seq - 1) + ": its stored bytes do not match the hash recorded by seq " +
                    std::to_string(seq) + " (one of the two was altered)");
   }
 
-  void fold(events::Seq seq, const events::Envelope& e) {
-    auto [it, fresh] = f_.streams.try_emplace(e.stream);
+  void fold(events::Seq seq, const events::EnvelopeView& e) {
+    auto it = f_.streams.find(e.stream);
+    if (it == f_.streams.end()) it = f_.streams.emplace(std::string(e.stream), Stream{snapshots::initial_state(e.stream)}).first;
     auto& s = it->second;
-    if (fresh) s.state = snapshots::initial_state(e.stream);
-    auto at = [&] { return "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) + ")"; };
+    auto at = [&] {
+      return "seq " + std::to_string(seq) + " (" + std::string(e.stream) + " v" + std::to_string(e.stream_version) + ")";
+    };
     if (e.stream_version != s.version + 1)
       f_.violation(at() + ": version follows v" + std::to_string(s.version));
     s.version = e.stream_version;
@@ -97,14 +99,14 @@ class Pass {
     if (snap != snapshots_.end() && snap->second.version == s.version) {
       ++f_.snapshots_checked;
       if (snapshots::any_state_json(s.state) != snap->second.state)
-        f_.violation("snapshot of " + e.stream + " at v" + std::to_string(s.version) +
+        f_.violation("snapshot of " + std::string(e.stream) + " at v" + std::to_string(s.version) +
                      " differs from the state rebuilt from the log (" + at() + ")");
     }
   }
 
   // What the end-of-pass checks need, and the stock invariants, which must hold after every event.
   template <class At>
-  void note(const At& at, const events::Envelope& e, const Stream& s) {
+  void note(const At& at, const events::EnvelopeView& e, const Stream& s) {
     if (const auto* p = std::get_if<domain::ProductState>(&s.state)) {
       if (p->on_hand < 0 || p->reserved < 0 || p->reserved > p->on_hand || !domain::invariants_hold(*p))
         f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p->on_hand) + ", reserved " +
@@ -121,8 +123,12 @@ class Pass {
 
   Findings& f_;
   std::optional<events::Seq> chain_start_;
-  std::map<std::string, snapshots::Snapshot> snapshots_;
-  std::string prev_digest_;
+  std::string_view digest_view() const {
+    return {reinterpret_cast<const char*>(prev_digest_.data()), prev_digest_.size()};
+  }
+
+  std::map<std::string, snapshots::Snapshot, std::less<>> snapshots_;
+  crypto::Digest prev_digest_{};
   events::Seq last_seq_ = 0;
   std::uint64_t count_ = 0;
 };
@@ -148,7 +154,7 @@ int audit(const AuditFlags& flags, std::ostream& out) {
   const auto& db = **log;
 
   Findings f;
-  std::map<std::string, snapshots::Snapshot> snaps;
+  std::map<std::string, snapshots::Snapshot, std::less<>> snaps;
   auto s = db.scan(storage::Family::snapshots, std::nullopt, false, [&](std::string_view k, std::string_view v) {
     auto snap = snapshots::decode_snapshot(v);
     if (!snap) f.violation("snapshot of " + std::string(k) + ": " + snap.error().message);

@@ -20,8 +20,14 @@ struct Stream {
   events::Seq last_seq = 0;
 };
 
+// Lets the stream table be searched by a string_view into the stored bytes, without a copy.
+struct StreamNameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 struct Findings {
-  std::unordered_map<std::string, Stream> streams;
+  std::unordered_map<std::string, Stream, StreamNameHash, std::equal_to<>> streams;
   std::map<std::pair<std::string, std::string>, int> confirmations;  // (order, sku) → ReservationConfirmed count
   std::unordered_map<std::string, int> approvals;                    // order → PaymentApproved count
   std::set<std::pair<std::string, std::string>> timers;              // (kind, target)

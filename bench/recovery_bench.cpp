@@ -8,6 +8,7 @@
 //   - memory (once, on the smallest size): resident memory per cart actor, empty (woken by a GET)
 //     and with lines (three products in the cart), and after they all went idle and left memory.
 // Usage: bitacora_bench_recovery [--sizes 100000,1000000,10000000] [--memory-carts 100000]
+//        bitacora_bench_recovery --seed-into DIR --events N   (only seed DIR, e.g. to profile audit)
 #include <sys/wait.h>
 
 #include <chrono>
@@ -164,6 +165,8 @@ void measure_memory(int carts) {
 int main(int argc, char** argv) {
   std::vector<std::uint64_t> sizes{100'000, 1'000'000};
   int memory_carts = 100'000;
+  std::string seed_into;
+  std::uint64_t seed_events = 1'000'000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--sizes")) {
       sizes.clear();
@@ -171,7 +174,16 @@ int main(int argc, char** argv) {
       for (std::string item; std::getline(list, item, ',');) sizes.push_back(std::stoull(item));
     } else if (!std::strcmp(argv[i], "--memory-carts")) {
       memory_carts = std::atoi(argv[i + 1]);
+    } else if (!std::strcmp(argv[i], "--seed-into")) {
+      seed_into = argv[i + 1];
+    } else if (!std::strcmp(argv[i], "--events")) {
+      seed_events = std::stoull(argv[i + 1]);
     }
+  }
+  if (!seed_into.empty()) {
+    auto last = testing::seed_carts(seed_into, seed_events / 10, 10);
+    std::printf("seeded %s: last seq %llu\n", seed_into.c_str(), static_cast<unsigned long long>(last));
+    return 0;
   }
   double empty_start = 0;
   {

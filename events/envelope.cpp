@@ -48,16 +48,13 @@ class Reader {
     in_.remove_prefix(sizeof(T));
     return true;
   }
-  bool bytes(std::string& s) {
+  bool bytes(std::string_view& s) {
     std::uint64_t n = 0;
-    if (!varint(n) || n > in_.size()) return false;
-    s.assign(in_.substr(0, n));
-    in_.remove_prefix(n);
-    return true;
+    return varint(n) && raw(s, n);
   }
-  bool raw(std::string& s, std::size_t n) {
+  bool raw(std::string_view& s, std::size_t n) {
     if (in_.size() < n) return false;
-    s.assign(in_.substr(0, n));
+    s = in_.substr(0, n);
     in_.remove_prefix(n);
     return true;
   }
@@ -84,18 +81,25 @@ std::string encode(const Envelope& e) {
   return out;
 }
 
-Result<Envelope> decode_envelope(std::string_view bytes) {
+Result<EnvelopeView> decode_envelope_view(std::string_view bytes) {
   if (bytes.empty()) return Error{Errc::data_loss, "empty envelope"};
   auto version = static_cast<std::uint8_t>(bytes.front());
   if (version != 1 && version != 2)
     return Error{Errc::data_loss, "unknown envelope format " + std::to_string(version)};
   Reader r(bytes.substr(1));
-  Envelope e;
+  EnvelopeView e;
   if (!r.bytes(e.stream) || !r.fixed(e.stream_version) || !r.bytes(e.type) || !r.fixed(e.at) || !r.bytes(e.data))
     return Error{Errc::data_loss, "truncated or malformed envelope"};
   if (version >= 2 && !r.raw(e.prev_hash, kHashBytes)) return Error{Errc::data_loss, "envelope without its chain hash"};
   if (!r.done()) return Error{Errc::data_loss, "trailing bytes after the envelope"};
   return e;
+}
+
+Result<Envelope> decode_envelope(std::string_view bytes) {
+  auto v = decode_envelope_view(bytes);
+  if (!v) return v.error();
+  return Envelope{std::string(v->stream), v->stream_version, std::string(v->type),
+                  v->at,                  std::string(v->data), std::string(v->prev_hash)};
 }
 
 void write_fields(JsonWriter& w, Seq seq, const Envelope& e) {

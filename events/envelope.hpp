@@ -35,8 +35,24 @@ struct Envelope {
   std::string prev_hash;
 };
 
+// An envelope read in place: its strings point into the stored bytes, which must outlive it.
+// For passes over the whole log (audit), which would otherwise copy every event's strings.
+struct EnvelopeView {
+  std::string_view stream;
+  std::uint64_t stream_version = 0;
+  std::string_view type;
+  Micros at = 0;
+  std::string_view data;
+  std::string_view prev_hash;
+
+  EnvelopeView() = default;
+  EnvelopeView(const Envelope& e)  // NOLINT(google-explicit-constructor): an Envelope is viewable as is
+      : stream(e.stream), stream_version(e.stream_version), type(e.type), at(e.at), data(e.data), prev_hash(e.prev_hash) {}
+};
+
 [[nodiscard]] std::string encode(const Envelope& e);
 [[nodiscard]] Result<Envelope> decode_envelope(std::string_view bytes);
+[[nodiscard]] Result<EnvelopeView> decode_envelope_view(std::string_view bytes);
 
 // The same envelope as one JSON object: {"seq","stream","version","type","at","data"} (API.md §5).
 [[nodiscard]] std::string to_json(Seq seq, const Envelope& e);

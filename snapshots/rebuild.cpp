@@ -20,7 +20,7 @@ Status fold_webhook(domain::WebhookSummary& s, bool started, Result<E> (*decode)
   return ok_status();
 }
 
-Status apply_webhook(AnyState& state, const events::Envelope& e) {
+Status apply_webhook(AnyState& state, const events::EnvelopeView& e) {
   auto* s = std::get_if<domain::WebhookSummary>(&state);
   const bool started = s && !s->key.empty();
   if (e.type == events::WebhookReceived::kType) {
@@ -37,11 +37,11 @@ Status apply_webhook(AnyState& state, const events::Envelope& e) {
   if (e.type == events::WebhookFailed::kType) return fold_webhook(*s, started, events::webhook_failed_from_json, e.data);
   if (e.type == events::WebhookRetryRequested::kType)
     return fold_webhook(*s, started, events::webhook_retry_requested_from_json, e.data);
-  return Error{Errc::data_loss, "unknown event type \"" + e.type + "\" on a webhook stream"};
+  return Error{Errc::data_loss, "unknown event type \"" + std::string(e.type) + "\" on a webhook stream"};
 }
 
 template <class State, class Decode>
-Status apply_aggregate(AnyState& state, const events::Envelope& e, Decode decode) {
+Status apply_aggregate(AnyState& state, const events::EnvelopeView& e, Decode decode) {
   auto* s = std::get_if<State>(&state);
   if (!s) return Error{Errc::data_loss, "event of another aggregate"};
   auto ev = decode(e.type, e.data);
@@ -89,7 +89,7 @@ AnyState initial_state(std::string_view stream) {
   return std::monostate{};
 }
 
-Status apply_event(AnyState& state, const events::Envelope& e) {
+Status apply_event(AnyState& state, const events::EnvelopeView& e) {
   switch (kind_of(e.stream)) {
     case StreamKind::product: return apply_aggregate<domain::ProductState>(state, e, domain::decode_product_event);
     case StreamKind::cart: return apply_aggregate<domain::CartState>(state, e, domain::decode_cart_event);
@@ -97,7 +97,7 @@ Status apply_event(AnyState& state, const events::Envelope& e) {
     case StreamKind::webhook: return apply_webhook(state, e);
     case StreamKind::unknown: break;
   }
-  return Error{Errc::data_loss, "stream \"" + e.stream + "\" belongs to no aggregate"};
+  return Error{Errc::data_loss, "stream \"" + std::string(e.stream) + "\" belongs to no aggregate"};
 }
 
 std::string any_state_json(const AnyState& state) {

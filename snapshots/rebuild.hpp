@@ -27,7 +27,7 @@ using AnyState = std::variant<std::monostate, domain::ProductState, domain::Cart
 [[nodiscard]] AnyState initial_state(std::string_view stream);
 // Decodes `e` as an event of its stream's aggregate and folds it in. Errc::data_loss when the
 // event does not decode or does not belong there (a webhook stream must begin with WebhookReceived).
-[[nodiscard]] Status apply_event(AnyState& state, const events::Envelope& e);
+[[nodiscard]] Status apply_event(AnyState& state, const events::EnvelopeView& e);
 // The state as JSON: state_json for aggregates, the summary row's form for webhooks, null otherwise.
 [[nodiscard]] std::string any_state_json(const AnyState& state);
 

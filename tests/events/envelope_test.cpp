@@ -18,6 +18,21 @@ TEST_CASE("an envelope survives its codec byte for byte", "[events]") {
   CHECK(back->data == e.data);
 }
 
+TEST_CASE("an envelope read in place points into the stored bytes and says what the copy says", "[events]") {
+  const std::string bytes =
+      events::encode(events::Envelope{"cart/u-1", 2, "CartItemAdded", 5, R"({"sku":"a"})", std::string(32, '\x01')});
+  auto view = events::decode_envelope_view(bytes);
+  REQUIRE(view.ok());
+  CHECK(view->stream == "cart/u-1");
+  CHECK(view->type == "CartItemAdded");
+  CHECK(view->data == R"({"sku":"a"})");
+  CHECK(view->prev_hash == std::string(32, '\x01'));
+  CHECK(view->stream.data() >= bytes.data());
+  CHECK(view->prev_hash.data() + view->prev_hash.size() == bytes.data() + bytes.size());
+  CHECK(events::decode_envelope_view(bytes.substr(0, bytes.size() - 1)).error().code == Errc::data_loss);
+  CHECK(events::decode_envelope_view(bytes + "x").error().code == Errc::data_loss);
+}
+
 TEST_CASE("a truncated or unknown-format envelope is data loss, never a guess", "[events]") {
   auto bytes = events::encode(events::Envelope{"s", 1, "T", 1, "{}", {}});
   CHECK(events::decode_envelope(bytes.substr(0, bytes.size() - 1)).error().code == Errc::data_loss);

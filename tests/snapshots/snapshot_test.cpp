@@ -55,11 +55,11 @@ TEST_CASE("a stream is rebuilt from its events alone, whatever its aggregate", "
   CHECK(any_state_json(product).find(R"("on_hand":5)") != std::string::npos);
 
   auto webhook = initial_state("webhook/stripe:evt_1");
-  CHECK(apply_event(webhook, {"webhook/stripe:evt_1", 1, "WebhookSucceeded", 0, R"({"attempt":1,"effect":"paid"})", {}})
+  CHECK(apply_event(webhook, events::Envelope{"webhook/stripe:evt_1", 1, "WebhookSucceeded", 0, R"({"attempt":1,"effect":"paid"})", {}})
             .error()
             .code == Errc::data_loss);  // a webhook stream begins with WebhookReceived
 
   auto unknown = initial_state("nothing/x");
-  CHECK_FALSE(apply_event(unknown, {"nothing/x", 1, "X", 0, "{}", {}}).ok());
+  CHECK_FALSE(apply_event(unknown, events::Envelope{"nothing/x", 1, "X", 0, "{}", {}}).ok());
   CHECK(any_state_json(unknown) == "null");
 }
