@@ -4,7 +4,9 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "storage/keys.hpp"
 
@@ -29,6 +31,29 @@ rocksdb::ColumnFamilyOptions family_options(Family f) {
   }
   return o;
 }
+
+// The WAL files in the directory now.
+std::vector<std::filesystem::path> wal_files(const std::string& dir) {
+  std::vector<std::filesystem::path> out;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".log") out.push_back(entry.path());
+  return out;
+}
+
+bool all_exist(const std::vector<std::filesystem::path>& files) {
+  std::error_code ec;
+  for (const auto& f : files)
+    if (!std::filesystem::exists(f, ec)) return false;
+  return true;
+}
+
+// A read-only open reads the MANIFEST, then the WAL files it names. If the server finishes a
+// flush in between and deletes the WAL it flushed, the view has neither: rows vanish while later
+// ones stay (audit would report gaps that are not there). WAL files are deleted oldest first, and
+// the oldest one needed was in the directory before the open; so if every WAL file listed before
+// the open is still there after it, the view missed nothing. Otherwise it is opened again.
+constexpr int kReadOnlyOpenAttempts = 20;
 
 }  // namespace
 
@@ -90,10 +115,28 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, Open
   for (Family f : kFamilies) descriptors.emplace_back(family_name(f), family_options(f));
 
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      mode == OpenMode::read_write
-          ? rocksdb::DB::Open(db_options, options.dir, descriptors, &log->handles_, &raw)
-          : rocksdb::DB::OpenForReadOnly(db_options, options.dir, descriptors, &log->handles_, &raw);
+  rocksdb::Status s;
+  if (mode == OpenMode::read_write) {
+    s = rocksdb::DB::Open(db_options, options.dir, descriptors, &log->handles_, &raw);
+  } else {
+    for (int attempt = 1;; ++attempt) {
+      const auto wals = wal_files(options.dir);
+      s = rocksdb::DB::OpenForReadOnly(db_options, options.dir, descriptors, &log->handles_, &raw);
+      if (s.ok() && all_exist(wals)) break;  // a failure may be a table file compacted away meanwhile
+      if (raw) {
+        for (auto* h : log->handles_) raw->DestroyColumnFamilyHandle(h);
+        delete raw;
+        raw = nullptr;
+      }
+      log->handles_.clear();
+      if (attempt == kReadOnlyOpenAttempts) {
+        if (!s.ok()) break;
+        return Error{Errc::unavailable, "the log in " + options.dir + " kept changing under " +
+                                            std::to_string(attempt) + " attempts to open it; try again"};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 * attempt, 20)));  // back off from a busy writer
+    }
+  }
   if (!s.ok()) return io_error(s, "cannot open the log in " + options.dir);
   log->db_.reset(raw);
 

@@ -3,7 +3,8 @@
 //
 // Thread-safety: all const reads may be called from any thread concurrently. Reads may block on
 // disk: call them from a blocking pool, never from an I/O or CAF worker thread.
-// Opened read-only (`OpenMode::read_only`) it can sit beside a running server.
+// Opened read-only (`OpenMode::read_only`) it can sit beside a running server: the view is the
+// log as durable at one moment, all column families alike, even while the server flushes.
 #pragma once
 
 #include <cstdint>
