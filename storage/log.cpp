@@ -245,6 +245,14 @@ Result<std::optional<events::Seq>> EventLog::chain_start() const {
   return std::optional<events::Seq>(*seq);
 }
 
+EventLog::MemoryUsage EventLog::memory_usage() const {
+  MemoryUsage m;
+  std::uint64_t v = 0;
+  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) m.memtable_bytes = v;
+  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &v)) m.block_cache_bytes = v;
+  return m;
+}
+
 Status EventLog::for_each_event(events::Seq from, const EventVisitor& visit) const {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // a full pass would only push the live working set out

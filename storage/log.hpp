@@ -70,6 +70,14 @@ class EventLog {
   // The first chained sequence (kChainStartKey), if the log records one.
   [[nodiscard]] Result<std::optional<events::Seq>> chain_start() const;
 
+  // Memory RocksDB holds for this log: memtables (writes not yet flushed to table files, up to
+  // 64 MB per family) and cached table blocks. For /metrics, and to tell it apart from actors'.
+  struct MemoryUsage {
+    std::uint64_t memtable_bytes = 0;
+    std::uint64_t block_cache_bytes = 0;
+  };
+  [[nodiscard]] MemoryUsage memory_usage() const;
+
   // Every stored event with seq >= from, oldest first, undecoded: `visit(seq, stored bytes)`
   // returns false to stop. For audit and export, which read the whole log.
   using EventVisitor = std::function<bool(events::Seq seq, std::string_view bytes)>;

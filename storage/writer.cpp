@@ -34,7 +34,12 @@ LogWriter::LogWriter(EventLog& log, const Clock& clock, metrics::Registry& m)
           m.counter("bitacora_quarantine_dropped_total", "Rejected webhooks not kept (writer overloaded)"),
           m.histogram("bitacora_fsync_batch_requests", "Appends committed per fsync'd batch", "", batch_buckets()),
           m.histogram("bitacora_fsync_seconds", "Time to write and fsync one batch", "", metrics::latency_buckets()),
-      } {}
+      } {
+  m.gauge("bitacora_log_memtable_bytes", "Log writes held in RocksDB memtables, not yet in table files",
+          [&log] { return static_cast<double>(log.memory_usage().memtable_bytes); });
+  m.gauge("bitacora_log_block_cache_bytes", "Table blocks RocksDB keeps cached for reads",
+          [&log] { return static_cast<double>(log.memory_usage().block_cache_bytes); });
+}
 
 Result<std::unique_ptr<LogWriter>> LogWriter::start(EventLog& log, const Clock& clock,
                                                     metrics::Registry& metrics) {
