@@ -107,7 +107,7 @@ class Pass {
   // What the end-of-pass checks need, and the stock invariants, which must hold after every event.
   template <class At>
   void note(const At& at, const events::EnvelopeView& e, const Stream& s) {
-    if (const auto* p = std::get_if<domain::ProductState>(&s.state)) {
+    if (const auto* p = snapshots::state_if<domain::ProductState>(s.state)) {
       if (p->on_hand < 0 || p->reserved < 0 || p->reserved > p->on_hand || !domain::invariants_hold(*p))
         f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p->on_hand) + ", reserved " +
                      std::to_string(p->reserved) + ")");
@@ -177,6 +177,8 @@ int audit(const AuditFlags& flags, std::ostream& out) {
 
   const bool progress = isatty(STDERR_FILENO) != 0;
   Pass pass(f, *chain_start, std::move(snaps));
+  // Streams usually hold several events; sizing the table up front spares most of its rehashes.
+  f.streams.reserve(std::min<std::uint64_t>(*last / 8, 4u << 20));
   s = db.for_each_event(1, [&](events::Seq seq, std::string_view bytes) {
     pass.visit(seq, bytes);
     if (progress && seq % 250'000 == 0)
@@ -194,8 +196,8 @@ int audit(const AuditFlags& flags, std::ostream& out) {
   std::map<std::string, std::uint64_t> kinds, orders, webhooks;
   for (const auto& [stream, st] : f.streams) {
     ++kinds[std::string(stream.substr(0, stream.find('/')))];
-    if (const auto* o = std::get_if<domain::OrderState>(&st.state)) ++orders[std::string(domain::to_string(o->status))];
-    if (const auto* w = std::get_if<domain::WebhookSummary>(&st.state)) ++webhooks[std::string(domain::to_string(w->status))];
+    if (const auto* o = snapshots::state_if<domain::OrderState>(st.state)) ++orders[std::string(domain::to_string(o->status))];
+    if (const auto* w = snapshots::state_if<domain::WebhookSummary>(st.state)) ++webhooks[std::string(domain::to_string(w->status))];
   }
   auto list = [](const std::map<std::string, std::uint64_t>& m) {
     std::string text;

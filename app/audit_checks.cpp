@@ -15,7 +15,7 @@ std::string where(const Stream& s, const std::string& stream) {
 const domain::OrderState* order_of(const Findings& f, const std::string& ref) {
   auto it = f.streams.find(std::string(events::kOrderStreamPrefix) + ref);
   if (it == f.streams.end()) return nullptr;
-  return std::get_if<domain::OrderState>(&it->second.state);
+  return snapshots::state_if<domain::OrderState>(it->second.state);
 }
 
 bool holds_stock(OrderStatus s) { return s == OrderStatus::pending_payment || s == OrderStatus::needs_attention; }
@@ -58,7 +58,7 @@ void check_order(Findings& f, const std::string& stream, const Stream& s, const 
     // checks whatever it holds.)
     if (o.status == OrderStatus::pending_payment) {
       auto product = f.streams.find(std::string(events::kProductStreamPrefix) + sku.value());
-      const auto* p = product == f.streams.end() ? nullptr : std::get_if<domain::ProductState>(&product->second.state);
+      const auto* p = product == f.streams.end() ? nullptr : snapshots::state_if<domain::ProductState>(product->second.state);
       if (!p || !p->reservations.count(o.reference))
         f.violation(where(s, stream) + ": " + std::string(domain::to_string(o.status)) + " but holds no reservation of " +
                     sku.value());
@@ -81,9 +81,9 @@ void check_webhook(Findings& f, const std::string& stream, const Stream& s, cons
 
 void check_cross_aggregate(Findings& f) {
   for (const auto& [stream, s] : f.streams) {
-    if (const auto* p = std::get_if<domain::ProductState>(&s.state)) check_reservations(f, stream, s, *p);
-    else if (const auto* o = std::get_if<domain::OrderState>(&s.state)) check_order(f, stream, s, *o);
-    else if (const auto* w = std::get_if<domain::WebhookSummary>(&s.state)) check_webhook(f, stream, s, *w);
+    if (const auto* p = snapshots::state_if<domain::ProductState>(s.state)) check_reservations(f, stream, s, *p);
+    else if (const auto* o = snapshots::state_if<domain::OrderState>(s.state)) check_order(f, stream, s, *o);
+    else if (const auto* w = snapshots::state_if<domain::WebhookSummary>(s.state)) check_webhook(f, stream, s, *w);
   }
 }
 

@@ -21,13 +21,13 @@ Status fold_webhook(domain::WebhookSummary& s, bool started, Result<E> (*decode)
 }
 
 Status apply_webhook(AnyState& state, const events::EnvelopeView& e) {
-  auto* s = std::get_if<domain::WebhookSummary>(&state);
+  auto* s = state_if<domain::WebhookSummary>(state);
   const bool started = s && !s->key.empty();
   if (e.type == events::WebhookReceived::kType) {
     if (started) return Error{Errc::data_loss, "a second WebhookReceived on one webhook stream"};
     auto r = events::webhook_received_from_json(e.data);
     if (!r) return r.error();
-    state = domain::apply(*r);
+    state = std::make_unique<domain::WebhookSummary>(domain::apply(*r));
     return ok_status();
   }
   if (!s) return Error{Errc::data_loss, "not a webhook stream"};
@@ -42,7 +42,7 @@ Status apply_webhook(AnyState& state, const events::EnvelopeView& e) {
 
 template <class State, class Decode>
 Status apply_aggregate(AnyState& state, const events::EnvelopeView& e, Decode decode) {
-  auto* s = std::get_if<State>(&state);
+  auto* s = state_if<State>(state);
   if (!s) return Error{Errc::data_loss, "event of another aggregate"};
   auto ev = decode(e.type, e.data);
   if (!ev) return ev.error();
@@ -69,8 +69,8 @@ AnyState initial_state(std::string_view stream) {
   const std::string key(key_of(stream));
   switch (kind_of(stream)) {
     case StreamKind::product: {
-      domain::ProductState s;
-      s.sku = Sku(key);
+      auto s = std::make_unique<domain::ProductState>();
+      s->sku = Sku(key);
       return s;
     }
     case StreamKind::cart: {
@@ -79,11 +79,11 @@ AnyState initial_state(std::string_view stream) {
       return s;
     }
     case StreamKind::order: {
-      domain::OrderState s;
-      s.reference = OrderRef(key);
+      auto s = std::make_unique<domain::OrderState>();
+      s->reference = OrderRef(key);
       return s;
     }
-    case StreamKind::webhook: return domain::WebhookSummary{};
+    case StreamKind::webhook: return std::make_unique<domain::WebhookSummary>();
     case StreamKind::unknown: break;
   }
   return std::monostate{};
@@ -101,14 +101,11 @@ Status apply_event(AnyState& state, const events::EnvelopeView& e) {
 }
 
 std::string any_state_json(const AnyState& state) {
-  return std::visit(
-      [](const auto& s) -> std::string {
-        using S = std::decay_t<decltype(s)>;
-        if constexpr (std::is_same_v<S, std::monostate>) return "null";
-        else if constexpr (std::is_same_v<S, domain::WebhookSummary>) return domain::encode(s);
-        else return state_json(s);
-      },
-      state);
+  if (const auto* p = state_if<domain::ProductState>(state)) return state_json(*p);
+  if (const auto* c = state_if<domain::CartState>(state)) return state_json(*c);
+  if (const auto* o = state_if<domain::OrderState>(state)) return state_json(*o);
+  if (const auto* w = state_if<domain::WebhookSummary>(state)) return domain::encode(*w);
+  return "null";
 }
 
 }  // namespace bitacora::snapshots

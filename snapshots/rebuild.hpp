@@ -4,8 +4,10 @@
 // Pure: no I/O, no threads; any thread may use its own values.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include "domain/cart.hpp"
@@ -21,7 +23,26 @@ enum class StreamKind { product, cart, order, webhook, unknown };
 [[nodiscard]] StreamKind kind_of(std::string_view stream) noexcept;
 [[nodiscard]] std::string_view key_of(std::string_view stream) noexcept;  // after the first '/'
 
-using AnyState = std::variant<std::monostate, domain::ProductState, domain::CartState, domain::OrderState, domain::WebhookSummary>;
+// Carts, the most numerous streams, are held in place; the larger states (an order is ~4× a cart)
+// on the heap, so that a table of a million streams, as audit keeps, holds no order-sized slot
+// per cart. Read it through state_if.
+using AnyState = std::variant<std::monostate, std::unique_ptr<domain::ProductState>, domain::CartState,
+                              std::unique_ptr<domain::OrderState>, std::unique_ptr<domain::WebhookSummary>>;
+
+// The state as an S, or null if it is another kind.
+template <class S>
+[[nodiscard]] S* state_if(AnyState& a) noexcept {
+  if constexpr (std::is_same_v<S, domain::CartState>) {
+    return std::get_if<domain::CartState>(&a);
+  } else {
+    auto* boxed = std::get_if<std::unique_ptr<S>>(&a);
+    return boxed ? boxed->get() : nullptr;
+  }
+}
+template <class S>
+[[nodiscard]] const S* state_if(const AnyState& a) noexcept {
+  return state_if<S>(const_cast<AnyState&>(a));
+}
 
 // The state a stream starts from (monostate for an unknown kind).
 [[nodiscard]] AnyState initial_state(std::string_view stream);
