@@ -121,12 +121,13 @@ class Pass {
     }
   }
 
-  Findings& f_;
-  std::optional<events::Seq> chain_start_;
-  std::string_view digest_view() const {
+  // The previous event's digest, as the bytes an envelope's prev_hash holds.
+  [[nodiscard]] std::string_view digest_view() const {
     return {reinterpret_cast<const char*>(prev_digest_.data()), prev_digest_.size()};
   }
 
+  Findings& f_;
+  std::optional<events::Seq> chain_start_;
   std::map<std::string, snapshots::Snapshot, std::less<>> snapshots_;
   crypto::Digest prev_digest_{};
   events::Seq last_seq_ = 0;
