@@ -113,6 +113,7 @@ void measure_size(std::uint64_t events, double empty_start) {
 // empty and with three lines; then, on a server with idle_seconds = 2, what is left once they
 // all went idle and left memory.
 void measure_memory(int carts) {
+  static constexpr const char* kLongId = "auth0|64b7f3a9c1e2d4f5a6b7c8-";  // ids as identity providers issue them
   auto admin = testing::Headers{{"Authorization", std::string("Bearer ") + testing::secrets::admin_token}};
   // RocksDB's own memory (memtables of the events just appended, cached table blocks) grows with
   // the log, not with the actors; it is read from /metrics and shown apart.
@@ -123,7 +124,9 @@ void measure_memory(int carts) {
       if (auto at = m.find(name); at != std::string::npos) total += std::atof(m.c_str() + at + std::strlen(name));
     return total;
   };
-  auto touch = [&](testing::ServerProcess& server, const std::string& prefix, int n, bool fill) {
+  // get: GET each cart (new ones wake empty, filled ones wake with their lines from the log);
+  // fill: put three lines in each (appends one event per cart).
+  auto touch = [&](testing::ServerProcess& server, const std::string& prefix, int n, bool fill, const char* what) {
     testing::HttpClient c(server.port());
     const long before = testing::resident_kib(server.pid());
     const double rocks_before = rocksdb_bytes(c);
@@ -137,9 +140,9 @@ void measure_memory(int carts) {
     const long after = testing::resident_kib(server.pid());
     const double rocks = rocksdb_bytes(c) - rocks_before;
     const double grown = static_cast<double>(after - before) * 1024.0;
-    std::printf("  %d %s cart actors in %.1f s: RSS %ld → %ld KiB, %.0f bytes per actor; RocksDB memory grew %.0f KiB,"
+    std::printf("  %d cart actors, %s, in %.1f s: RSS %ld → %ld KiB, %.0f bytes per actor; RocksDB memory grew %.0f KiB,"
                 " so %.0f bytes per actor without it\n",
-                n, fill ? "filled (3 lines)" : "empty", secs, before, after, grown / n, rocks / 1024, (grown - rocks) / n);
+                n, what, secs, before, after, grown / n, rocks / 1024, (grown - rocks) / n);
     return after;
   };
   std::printf("\nmemory per cart actor\n");
@@ -152,14 +155,23 @@ void measure_memory(int carts) {
       c.request("PUT", std::string("/api/products/") + sku, R"({"name":"P","price_in_cents":100,"currency":"COP","stock":1000000})",
                 admin);
     std::printf("  baseline: RSS at start %ld KiB\n", testing::resident_kib(server.pid()));
-    touch(server, "empty-", carts, false);
-    touch(server, "full-", carts / 5, true);
+    touch(server, "empty-", carts, false, "empty (new shoppers)");
+    touch(server, "full-", carts / 5, true, "filled with 3 lines");
+    touch(server, kLongId, carts / 5, true, "filled with 3 lines, ids of 30+ characters");
     server.terminate();
+    // The same filled carts woken from the log by a fresh server: nothing is appended, so the
+    // growth is the actors' (and the block cache's, shown apart).
+    testing::ServerProcess again(dir.str(), testing::test_config(dir.str("data"), "[actors]\nidle_seconds = 3600\n"));
+    again.start();
+    std::printf("  restarted: RSS at start %ld KiB\n", testing::resident_kib(again.pid()));
+    touch(again, "full-", carts / 5, false, "with 3 lines, woken from the log after a restart");
+    touch(again, kLongId, carts / 5, false, "with 3 lines and ids of 30+ characters, woken from the log");
+    again.terminate();
   }
   testing::TempDir dir;
   testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data"), "[actors]\nidle_seconds = 2\n"));
   server.start();
-  const long peak = touch(server, "idle-", carts, false);
+  const long peak = touch(server, "idle-", carts, false, "empty, on a server with idle_seconds = 2");
   testing::HttpClient c(server.port());
   const auto t = Steady::now();
   while (since(t) < 60) {
