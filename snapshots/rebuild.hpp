@@ -29,19 +29,16 @@ enum class StreamKind { product, cart, order, webhook, unknown };
 using AnyState = std::variant<std::monostate, std::unique_ptr<domain::ProductState>, domain::CartState,
                               std::unique_ptr<domain::OrderState>, std::unique_ptr<domain::WebhookSummary>>;
 
-// The state as an S, or null if it is another kind.
-template <class S>
-[[nodiscard]] S* state_if(AnyState& a) noexcept {
+// The state as an S (const if `a` is), or null if it is another kind.
+template <class S, class V>
+  requires std::is_same_v<std::remove_const_t<V>, AnyState>
+[[nodiscard]] auto state_if(V& a) noexcept -> std::conditional_t<std::is_const_v<V>, const S*, S*> {
   if constexpr (std::is_same_v<S, domain::CartState>) {
     return std::get_if<domain::CartState>(&a);
   } else {
     auto* boxed = std::get_if<std::unique_ptr<S>>(&a);
     return boxed ? boxed->get() : nullptr;
   }
-}
-template <class S>
-[[nodiscard]] const S* state_if(const AnyState& a) noexcept {
-  return state_if<S>(const_cast<AnyState&>(a));
 }
 
 // The state a stream starts from (monostate for an unknown kind).
