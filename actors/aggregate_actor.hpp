@@ -15,16 +15,18 @@
 // storage::NewEvent`; `decide(const State&, const Command&) → domain::Decision<Event>`;
 // `decorate(key, const State& after, storage::AppendRequest&)` for index rows, counters, timers;
 // `encode_state`/`decode_state` (snapshots/state_codec.hpp), `key_of(State)` and `weight(State)`
-// (snapshots/snapshot.hpp); `kCheckVersion`: whether the actor's own appends assert the stream's
-// version (false where coordinators may append to the stream without holding the actor, see
-// apply_external in actors/registry.hpp).
+// (snapshots/snapshot.hpp), where key_of(initial(k)) == k: the actor keeps its key only in its
+// state; `kCheckVersion`: whether the actor's own appends assert the stream's version (false where
+// coordinators may append to the stream without holding the actor, see apply_external in
+// actors/registry.hpp).
 #pragma once
 
 #include <caf/all.hpp>
 
-#include <list>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -60,63 +62,77 @@ struct AggregateLinks {
 
 template <class Traits>
 struct AggregateContext {
-  std::string key;
-  ActorDeps* deps = nullptr;
+  // Kept small: a live cart actor should cost at most 2 KB (bench/README.md), and CAF's actor
+  // itself is ~1.3 KB of that. The key lives only in the state (Traits::key_of), the rare load
+  // error and queue behind pointers.
   std::shared_ptr<const AggregateLinks<Traits>> links;
   caf::actor self;
   typename Traits::State state{};
   std::uint64_t version = 0;
   std::uint64_t snapshot_version = 0;  // the version the stored snapshot covers (0: none)
-  std::optional<Error> load_error;  // the log could not be read: every command fails with it
+  std::unique_ptr<Error> load_error;   // the log could not be read: every command fails with it
+  std::unique_ptr<std::deque<AggregateMsg<Traits>>> waiting;  // work that arrived while busy (made on first use)
   bool loaded = false;
   bool busy = false;
   bool retired = false;  // left the registry: forwards everything until its quit message
-  std::list<AggregateMsg<Traits>> waiting;  // not a deque: an empty std::deque allocates ~600 bytes
 
-  [[nodiscard]] std::string stream() const { return std::string(Traits::kStreamPrefix) + key; }
+  [[nodiscard]] const std::string& key() const { return Traits::key_of(state); }
+  [[nodiscard]] std::string stream() const { return std::string(Traits::kStreamPrefix) + key(); }
+  [[nodiscard]] ActorDeps& deps() const { return *links->deps; }
+  // The load error as the registry's callbacks take it.
+  [[nodiscard]] std::optional<Error> failure() const { return load_error ? std::optional<Error>(*load_error) : std::nullopt; }
+  [[nodiscard]] bool has_waiting() const { return waiting && !waiting->empty(); }
+
+  void wait(AggregateMsg<Traits> msg) {
+    if (!waiting) waiting = std::make_unique<std::deque<AggregateMsg<Traits>>>();
+    waiting->push_back(std::move(msg));
+  }
 
   void load() {
+    std::string k = key();
     loaded = true;
     load_error.reset();
-    state = Traits::initial(key);
+    state = Traits::initial(k);
     version = 0;
     snapshot_version = 0;
     load_snapshot();
-    auto evs = deps->log.read_stream(stream(), version + 1, SIZE_MAX);
-    if (!evs) {
-      load_error = evs.error();
-      return;
-    }
+    auto evs = deps().log.read_stream(stream(), version + 1, SIZE_MAX);
+    if (!evs) return fail_load(k, evs.error());
     for (const auto& stored : *evs) {
       auto ev = Traits::decode(stored.envelope);
-      if (!ev) {
-        load_error = Error{Errc::data_loss, stream() + " v" + std::to_string(stored.envelope.stream_version) +
-                                                ": " + ev.error().message};
-        return;
-      }
+      const std::string at = stream() + " v" + std::to_string(stored.envelope.stream_version);
+      if (!ev) return fail_load(k, {Errc::data_loss, at + ": " + ev.error().message});
       Traits::apply(state, *ev);
+      // The state carries the key (key()), so an event naming another one must not move it.
+      if (key() != k) return fail_load(k, {Errc::data_loss, at + " names another stream"});
       version = stored.envelope.stream_version;
     }
+  }
+
+  // Loading failed: the state keeps only its key, and every command fails with `error`.
+  void fail_load(const std::string& k, Error error) {
+    state = Traits::initial(k);
+    load_error = std::make_unique<Error>(std::move(error));
   }
 
   // Starts from the stored snapshot when it decodes and describes this stream; otherwise the
   // state stays initial and the whole stream is folded.
   void load_snapshot() {
-    auto row = deps->log.get(storage::Family::snapshots, stream());
+    auto row = deps().log.get(storage::Family::snapshots, stream());
     if (!row || !row->has_value()) return;
     auto snap = snapshots::decode_snapshot(**row);
     Result<typename Traits::State> decoded = snap ? Traits::decode_state(snap->state) : Result<typename Traits::State>(snap.error());
-    if (decoded && (Traits::key_of(*decoded) != key || decoded->version != snap->version))
+    if (decoded && (Traits::key_of(*decoded) != key() || decoded->version != snap->version))
       decoded = Error{Errc::data_loss, "snapshot describes another stream or version"};
     if (!decoded) {
       module_logger("snapshots").warn("snapshot of {} ignored, folding the whole stream: {}", stream(), decoded.error().message);
-      deps->metrics.counter("bitacora_snapshots_rejected_total", "Snapshots that failed to decode and were ignored").inc();
+      deps().metrics.counter("bitacora_snapshots_rejected_total", "Snapshots that failed to decode and were ignored").inc();
       return;
     }
     state = std::move(*decoded);
     version = snap->version;
     snapshot_version = version;
-    deps->metrics.counter("bitacora_snapshots_loaded_total", "Actors woken from a snapshot").inc();
+    deps().metrics.counter("bitacora_snapshots_loaded_total", "Actors woken from a snapshot").inc();
   }
 
   // Writes a snapshot of the current (durable) state. Fire and forget: the log has every event,
@@ -125,10 +141,10 @@ struct AggregateContext {
     if (!loaded || load_error || version == snapshot_version) return;
     storage::AppendRequest req;
     req.snapshot_puts.emplace_back(stream(), snapshots::encode_snapshot({version, Traits::encode_state(state)}));
-    auto* metrics = &deps->metrics;
+    auto* metrics = &deps().metrics;
     // Best effort: a busy writer refuses it rather than let snapshots crowd out appends; the
     // next due point tries again.
-    if (deps->writer.try_append(std::move(req), [metrics](Result<storage::AppendOutcome> r) {
+    if (deps().writer.try_append(std::move(req), [metrics](Result<storage::AppendOutcome> r) {
           if (r) metrics->counter("bitacora_snapshots_written_total", "Snapshots written").inc();
         }))
       snapshot_version = version;
@@ -141,7 +157,7 @@ struct AggregateContext {
   // Appends `req`; `then` runs in this actor once it is durable (or failed). Busy until then.
   void append(storage::AppendRequest req, std::function<void(AggregateContext&, Result<storage::AppendOutcome>)> then) {
     busy = true;
-    deps->writer.append(std::move(req), [target = self, then = std::move(then)](Result<storage::AppendOutcome> r) mutable {
+    deps().writer.append(std::move(req), [target = self, then = std::move(then)](Result<storage::AppendOutcome> r) mutable {
       caf::anon_send(target, AggregateMsg<Traits>{[then = std::move(then), r = std::move(r)](AggregateContext& ctx) mutable {
                                                     then(ctx, std::move(r));
                                                     ctx.finish();
@@ -168,21 +184,22 @@ struct AggregateContext {
   // Ends the current piece of work and runs what waited, until one of them is busy again.
   void finish() {
     busy = false;
-    while (!busy && !waiting.empty()) {
-      auto next = std::move(waiting.front());
-      waiting.pop_front();
+    while (!busy && has_waiting()) {
+      auto next = std::move(waiting->front());
+      waiting->pop_front();
       next.run(*this);
     }
+    if (!busy) waiting.reset();
   }
 
   // The registry found this actor idle (`token`: its send count then). It leaves only when it has
   // nothing to do and nothing was sent to it since; then it snapshots and frees its state.
   void try_retire(std::uint64_t token) {
-    if (busy || !waiting.empty() || retired) return;
-    if (!links->leave(key, token, self)) return;
+    if (busy || has_waiting() || retired) return;
+    if (!links->leave(key(), token, self)) return;
     if (links->snapshots.every_events > 0 && version - snapshot_version >= snapshots::kRetireMinTail) write_snapshot();
     retired = true;
-    state = Traits::initial(key);
+    state = Traits::initial(std::string(key()));  // keeps only the key, to forward what still arrives
   }
 };
 
@@ -190,8 +207,7 @@ template <class Traits>
 caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* self,
                               std::shared_ptr<const AggregateLinks<Traits>> links, std::string key) {
   auto& ctx = self->state;
-  ctx.key = std::move(key);
-  ctx.deps = links->deps;
+  ctx.state = Traits::initial(key);
   ctx.links = std::move(links);
   ctx.self = caf::actor_cast<caf::actor>(self);
   return {
@@ -199,12 +215,12 @@ caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* sel
         auto& c = self->state;
         if (msg.quit) return self->quit();
         if (c.retired) {
-          if (!msg.control) c.links->forward(c.key, std::move(msg));  // sent just before it left
+          if (!msg.control) c.links->forward(c.key(), std::move(msg));  // sent just before it left
           return;
         }
         if (!c.loaded) c.load();
         if (c.busy && !msg.immediate) {
-          c.waiting.push_back(std::move(msg));
+          c.wait(std::move(msg));
           return;
         }
         msg.run(c);
@@ -220,9 +236,9 @@ template <class Traits>
 storage::AppendRequest make_append(const AggregateContext<Traits>& ctx, const std::vector<typename Traits::Event>& evs,
                                    const typename Traits::State& after) {
   storage::AppendRequest req;
-  for (const auto& e : evs) req.events.push_back(Traits::encode(ctx.key, e));
+  for (const auto& e : evs) req.events.push_back(Traits::encode(ctx.key(), e));
   if (Traits::kCheckVersion) req.expected_version = ctx.version;
-  Traits::decorate(ctx.key, after, req);
+  Traits::decorate(ctx.key(), after, req);
   return req;
 }
 

@@ -165,7 +165,7 @@ template <class Traits>
 void get(Registry<Traits>& reg, const std::string& key,
          std::function<void(const typename Traits::State&, std::uint64_t, const std::optional<Error>&)> reply) {
   reg.send(key, AggregateMsg<Traits>{[reply = std::move(reply)](AggregateContext<Traits>& ctx) {
-                                       reply(ctx.state, ctx.version, ctx.load_error);
+                                       reply(ctx.state, ctx.version, ctx.failure());
                                      },
                                      true});
 }
@@ -181,7 +181,7 @@ template <class Traits>
 void hold(Registry<Traits>& reg, const std::string& key, OnHeld<Traits> on_held) {
   reg.send(key, AggregateMsg<Traits>{[on_held = std::move(on_held)](AggregateContext<Traits>& ctx) {
     ctx.busy = true;
-    on_held(ctx.state, ctx.version, ctx.load_error, ctx.self);
+    on_held(ctx.state, ctx.version, ctx.failure(), ctx.self);
   }});
 }
 
