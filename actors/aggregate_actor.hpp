@@ -166,6 +166,15 @@ struct AggregateContext {
     });
   }
 
+  // This actor's own events (or a holder's, for it) are durable, `head` the stream's version after
+  // them in the append's outcome (0: the outcome does not name the stream, as when `evs` is
+  // empty). Read from the outcome rather than counted, so that anything appended to the stream
+  // by someone else in between is never skipped (apply_appended rebuilds from the log instead).
+  void apply_durable(const std::vector<typename Traits::Event>& evs, std::uint64_t head) {
+    if (head == 0) return apply_all(evs);
+    apply_appended(evs, head);
+  }
+
   void apply_all(const std::vector<typename Traits::Event>& evs) {
     for (const auto& e : evs) Traits::apply(state, e);
     version += evs.size();

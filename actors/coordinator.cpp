@@ -33,16 +33,15 @@ void count_status(storage::AppendRequest& req, const domain::OrderState& before,
 }
 
 void Holds::commit(std::vector<domain::OrderEvent> order_events, const storage::AppendOutcome& outcome) {
-  if (order_held) commit_held<OrderTraits>(order_actor, std::move(order_events));
+  if (order_held)
+    commit_held<OrderTraits>(order_actor, std::move(order_events),
+                             outcome.head_of(std::string(events::kOrderStreamPrefix) + order.reference.value()));
   order_held = false;
   for (auto& h : held) {
-    if (!products_read_only) {
-      commit_held<ProductTraits>(h.actor, std::move(h.events));
-    } else if (!h.events.empty()) {
-      const auto& sku = h.view.sku.value();
-      const auto head = outcome.head_of(std::string(events::kProductStreamPrefix) + sku);
-      apply_external<ProductTraits>(commerce.products(), sku, std::move(h.events), head);
-    }
+    const auto& sku = h.view.sku.value();
+    const auto head = outcome.head_of(std::string(events::kProductStreamPrefix) + sku);
+    if (!products_read_only) commit_held<ProductTraits>(h.actor, std::move(h.events), head);
+    else if (!h.events.empty()) apply_external<ProductTraits>(commerce.products(), sku, std::move(h.events), head);
   }
   held.clear();
 }

@@ -167,7 +167,9 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
                                                    left_pending, effect_word](Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
       tx->commit(std::move(evs), *r);
-      if (tx->cart_held) commit_held<CartTraits>(tx->cart, std::move(cart_events));
+      if (tx->cart_held)
+        commit_held<CartTraits>(tx->cart, std::move(cart_events),
+                                r->head_of(std::string(events::kCartStreamPrefix) + tx->cart_state.user.value()));
       tx->cart_held = false;
       if (left_pending) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
       tx->finish(effect_word);

@@ -154,7 +154,7 @@ void command(Registry<Traits>& reg, const std::string& key, typename Traits::Com
     auto req = make_append(ctx, evs, after);
     ctx.append(std::move(req), [evs = std::move(evs), reply](AggregateContext<Traits>& c, Result<storage::AppendOutcome> r) {
       if (!r) return reply(r.error());
-      c.apply_all(evs);
+      c.apply_durable(evs, r->head_of(c.stream()));
       reply(c.state);
     });
   }});
@@ -185,11 +185,12 @@ void hold(Registry<Traits>& reg, const std::string& key, OnHeld<Traits> on_held)
   }});
 }
 
-// The coordinator's batch is durable: apply its events for this actor and let it go.
+// The coordinator's batch is durable: apply its events for this actor and let it go. `head`: the
+// stream's version after the batch, from its outcome (0 when the batch has no events for it).
 template <class Traits>
-void commit_held(const caf::actor& holder, std::vector<typename Traits::Event> evs) {
-  caf::anon_send(holder, AggregateMsg<Traits>{[evs = std::move(evs)](AggregateContext<Traits>& ctx) {
-                                                ctx.apply_all(evs);
+void commit_held(const caf::actor& holder, std::vector<typename Traits::Event> evs, std::uint64_t head) {
+  caf::anon_send(holder, AggregateMsg<Traits>{[evs = std::move(evs), head](AggregateContext<Traits>& ctx) {
+                                                ctx.apply_durable(evs, head);
                                                 ctx.finish();
                                               },
                                               true});

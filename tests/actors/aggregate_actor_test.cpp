@@ -112,6 +112,32 @@ TEST_CASE("a stored event that names another product fails the actor's load as d
   products.stop_all();
 }
 
+TEST_CASE("an actor whose stream was appended to behind its back takes its version from the outcome, not a count",
+          "[actors][aggregate]") {
+  World w;
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  actors::Registry<actors::ProductTraits> products(system, *w.deps, {});
+  auto run = [&](domain::ProductCommand cmd) {
+    std::promise<actors::CommandOutcome<actors::ProductTraits>> p;
+    actors::command<actors::ProductTraits>(products, "A", std::move(cmd),
+                                           [&](actors::CommandOutcome<actors::ProductTraits> out) { p.set_value(std::move(out)); });
+    auto out = p.get_future().get();
+    REQUIRE(std::holds_alternative<domain::ProductState>(out));
+    return std::get<domain::ProductState>(out);
+  };
+  CHECK(run(domain::DefineProduct{"Ay", 100, "COP", 10}).on_hand == 10);  // v1, v2
+  // Products take appends they do not decide (kCheckVersion = false): one lands at v3 and, unlike
+  // a coordinator's, is never announced to the actor.
+  w.append({"product/A", "StockAdjusted", domain::to_json(domain::ProductEvent{events::StockAdjusted{5, "restock", 15}})});
+  const auto after = run(domain::AdjustStock{1, "count"});  // v4
+  CHECK(after.on_hand == 16);
+  const auto read_back = read(products, "A");
+  CHECK(read_back.version == 4);
+  CHECK(read_back.state.on_hand == 16);
+  products.stop_all();
+}
+
 // A live cart actor must stay within 2 KB (bench/README.md, "Recovery"). CAF allocates the actor
 // and its context as one block, and jemalloc serves it from a size class: up to 1,280 bytes it
 // costs 1,280; one byte more costs 1,536, and 100,000 carts would cost 25 MB more. This guards the
