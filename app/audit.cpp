@@ -93,8 +93,12 @@ class Pass {
       f_.violation(at() + ": version follows v" + std::to_string(s.version));
     s.version = e.stream_version;
     s.last_seq = seq;
-    if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
-    note(at, e, s);
+    if (auto* p = snapshots::state_if<domain::ProductState>(s.state)) {
+      if (auto r = fold_product(at, e, *p); !r) return f_.violation(at() + ": " + r.error().message);
+    } else {
+      if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
+      if (e.type == events::PaymentApproved::kType) ++f_.approvals[std::string(snapshots::key_of(e.stream))];
+    }
     auto snap = snapshots_.find(e.stream);
     if (snap != snapshots_.end() && snap->second.version == s.version) {
       ++f_.snapshots_checked;
@@ -104,21 +108,22 @@ class Pass {
     }
   }
 
-  // What the end-of-pass checks need, and the stock invariants, which must hold after every event.
+  // Products are folded here rather than by snapshots::apply_event, so that each event is decoded
+  // once and checked against the state it follows, and the stock invariants after it: all in
+  // O(log reservations), as a popular product holds thousands. Folded even when it does not fit,
+  // as the live actor did.
   template <class At>
-  void note(const At& at, const events::EnvelopeView& e, const Stream& s) {
-    if (const auto* p = snapshots::state_if<domain::ProductState>(s.state)) {
-      if (p->on_hand < 0 || p->reserved < 0 || p->reserved > p->on_hand || !domain::invariants_hold(*p))
-        f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p->on_hand) + ", reserved " +
-                     std::to_string(p->reserved) + ")");
-      if (e.type == events::ReservationConfirmed::kType) {
-        auto ev = domain::decode_product_event(e.type, e.data);
-        if (const auto* c = ev ? std::get_if<events::ReservationConfirmed>(&*ev) : nullptr)
-          ++f_.confirmations[{c->order_reference.value(), p->sku.value()}];
-      }
-    } else if (e.type == events::PaymentApproved::kType) {
-      ++f_.approvals[std::string(snapshots::key_of(e.stream))];
-    }
+  Status fold_product(const At& at, const events::EnvelopeView& e, domain::ProductState& p) {
+    auto ev = domain::decode_product_event(e.type, e.data);
+    if (!ev) return ev.error();
+    if (auto why = domain::misfit(p, *ev)) f_.violation(at() + ": " + *why);
+    if (const auto* c = std::get_if<events::ReservationConfirmed>(&*ev))
+      ++f_.confirmations[{c->order_reference.value(), p.sku.value()}];
+    p = domain::apply(std::move(p), std::move(*ev));
+    if (p.on_hand < 0 || p.reserved < 0 || p.reserved > p.on_hand)
+      f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p.on_hand) + ", reserved " +
+                   std::to_string(p.reserved) + ")");
+    return ok_status();
   }
 
   // The previous event's digest, as the bytes an envelope's prev_hash holds.

@@ -116,6 +116,33 @@ bool invariants_hold(const ProductState& s) noexcept {
   return s.on_hand >= 0 && s.reserved >= 0 && s.reserved <= s.on_hand && held == s.reserved;
 }
 
+namespace {
+
+// A release or confirmation (`verb`) of `quantity` units held by `order`.
+std::optional<std::string> ends_holding(const ProductState& s, const OrderRef& order, std::int64_t quantity, std::string_view verb) {
+  auto it = s.reservations.find(order);
+  const std::int64_t held = it == s.reservations.end() ? 0 : it->second;
+  if (held == quantity && held > 0) return std::nullopt;
+  return std::string(verb) + " " + std::to_string(quantity) + " units of order " + order.value() + ", which holds " +
+         std::to_string(held);
+}
+
+}  // namespace
+
+std::optional<std::string> misfit(const ProductState& s, const ProductEvent& event) {
+  if (const auto* e = std::get_if<events::StockReserved>(&event)) {
+    if (e->quantity <= 0) return "reserves " + std::to_string(e->quantity) + " units";
+    if (auto it = s.reservations.find(e->order_reference); it != s.reservations.end())
+      return "reserves for order " + e->order_reference.value() + ", which already holds " + std::to_string(it->second);
+    return std::nullopt;
+  }
+  if (const auto* e = std::get_if<events::ReservationReleased>(&event))
+    return ends_holding(s, e->order_reference, e->quantity, "releases");
+  if (const auto* e = std::get_if<events::ReservationConfirmed>(&event))
+    return ends_holding(s, e->order_reference, e->quantity, "confirms");
+  return std::nullopt;
+}
+
 std::string_view type_of(const ProductEvent& event) { return events::variant_type(event); }
 std::string to_json(const ProductEvent& event) { return events::variant_to_json(event); }
 

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -79,8 +80,13 @@ using ProductEvent = std::variant<events::ProductDefined, events::StockAdjusted,
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] ProductState apply(ProductState state, ProductEvent event);
 
-// Whether the stock invariants hold (for audit and tests).
+// Whether the stock invariants hold (for tests; O(reservations)).
 [[nodiscard]] bool invariants_hold(const ProductState& state) noexcept;
+// Why `event` cannot follow `state` in the log, or nothing when it can: a reservation must be of
+// a positive quantity by an order holding none yet; a release or confirmation must be of exactly
+// what its order holds. Folding only such events from the initial state keeps the reservations
+// adding up to `reserved`, so audit checks that per event in O(log reservations).
+[[nodiscard]] std::optional<std::string> misfit(const ProductState& state, const ProductEvent& event);
 
 // The stored form: envelope type and JSON data, and back (unknown type or bad JSON: data_loss).
 [[nodiscard]] std::string_view type_of(const ProductEvent& event);

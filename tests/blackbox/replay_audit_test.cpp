@@ -1,10 +1,12 @@
 // Black-box: `bitacora replay` and `bitacora audit` on the real binary's data directory, beside
-// the live server (API.md §6), and audit's verdict on a tampered log.
+// the live server (API.md §6), and audit's verdict on a tampered log and on one no correct server writes.
 #include <catch2/catch.hpp>
 
+#include "domain/product.hpp"
 #include "tests/harness/cli.hpp"
 #include "tests/harness/json.hpp"
 #include "tests/harness/raw_log.hpp"
+#include "tests/harness/seed_log.hpp"
 #include "tests/harness/server_process.hpp"
 #include "tests/harness/shop.hpp"
 #include "tests/harness/temp_dir.hpp"
@@ -161,4 +163,28 @@ TEST_CASE("one flipped byte inside a stored event makes audit exit 1 and name th
   CHECK(run.exit_code == 1);
   CHECK(contains(run, "violation: seq " + std::to_string(last) + ":"));
   CHECK(run_cli("audit --data-dir " + dir.str("nowhere")).exit_code == 2);
+}
+
+TEST_CASE("audit names the event that over-reserves a product and the one that releases what its order did not hold",
+          "[blackbox][audit]") {
+  TempDir dir;
+  const std::string data = dir.str("data");
+  auto product = [](bitacora::domain::ProductEvent e) {
+    return bitacora::storage::NewEvent{"product/sku-1", std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
+  };
+  using namespace bitacora::events;
+  const bitacora::OrderRef a("ORD-A"), b("ORD-B");
+  append_undecided(data, {
+                             product(ProductDefined{bitacora::Sku("sku-1"), "Mug", 1500, "COP"}),  // seq 1
+                             product(StockAdjusted{2, "set", 2}),                                  // seq 2
+                             product(StockReserved{a, 2}),                                         // seq 3
+                             product(StockReserved{b, 1}),                                         // seq 4: 3 reserved of 2
+                             product(ReservationReleased{a, 1, ReleaseReason::expired}),           // seq 5: A held 2
+                         });
+  auto run = run_cli("audit --data-dir " + data);
+  INFO(run.text());
+  CHECK(run.exit_code == 1);
+  CHECK(contains(run, "violation: seq 4 (product/sku-1 v4): stock invariant broken (on_hand 2, reserved 3)"));
+  CHECK(contains(run, "violation: seq 5 (product/sku-1 v5): releases 1 units of order ORD-A, which holds 2"));
+  CHECK_FALSE(contains(run, "violation: seq 3 "));
 }

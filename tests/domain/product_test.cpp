@@ -15,9 +15,15 @@ namespace {
 
 const OrderRef kOrder{"ORD-1"};
 
-// Decides and applies, as the product actor does; fails the test on a refusal or a broken invariant.
+// Decides and applies, as the product actor does; fails the test on a refusal, an event that does
+// not fit the state it follows (what audit checks), or a broken invariant.
 std::vector<ProductEvent> accept(ProductState& s, const ProductCommand& c) {
+  auto before = s;
   auto evs = bitacora::domain::testing::accept(s, c);
+  for (const auto& e : evs) {
+    CHECK(misfit(before, e) == std::nullopt);
+    before = apply(std::move(before), e);
+  }
   REQUIRE(invariants_hold(s));
   return evs;
 }
@@ -225,4 +231,20 @@ TEST_CASE("a product's events survive their stored form and rebuild the same sta
   CHECK(rebuilt.name == "Mug");
   CHECK(rebuilt.version == s.version);
   CHECK(decode_product_event("OrderPlaced", "{}").error().code == Errc::data_loss);
+}
+
+TEST_CASE("an event that cannot follow the state is named: a bad reservation, or a release or confirmation of other than what is held",
+          "[domain][product]") {
+  auto s = product_with(10);
+  accept(s, ReserveStock{kOrder, 4});
+  const OrderRef other{"ORD-2"};
+  CHECK(misfit(s, events::StockReserved{other, 2}) == std::nullopt);
+  CHECK(misfit(s, events::StockReserved{other, 0}) == "reserves 0 units");
+  CHECK(misfit(s, events::StockReserved{kOrder, 1}) == "reserves for order ORD-1, which already holds 4");
+  CHECK(misfit(s, events::ReservationReleased{kOrder, 4, events::ReleaseReason::expired}) == std::nullopt);
+  CHECK(misfit(s, events::ReservationReleased{kOrder, 3, events::ReleaseReason::expired}) ==
+        "releases 3 units of order ORD-1, which holds 4");
+  CHECK(misfit(s, events::ReservationConfirmed{other, 0}) == "confirms 0 units of order ORD-2, which holds 0");
+  CHECK(misfit(s, events::ReservationConfirmed{kOrder, 4}) == std::nullopt);
+  CHECK(misfit(s, events::StockAdjusted{-100, "set", -90}) == std::nullopt);  // the stock checks come after the fold
 }

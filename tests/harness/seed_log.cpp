@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <stdexcept>
 
@@ -12,20 +13,24 @@
 #include "storage/writer.hpp"
 
 namespace bitacora::testing {
+namespace {
+
+// No Catch assertions here: benchmarks seed logs too, outside any test case.
+void check(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error(what);
+}
+
+}  // namespace
 
 std::uint64_t seed_carts(const std::string& data_dir, std::uint64_t carts, std::uint64_t events_per_cart) {
-  // No Catch assertions here: benchmarks seed logs too, outside any test case.
-  auto check = [](bool ok, const char* what) {
-    if (!ok) throw std::runtime_error(std::string("seed_carts: ") + what);
-  };
   storage::LogOptions options;
   options.dir = data_dir;
   options.sync = false;
   auto log = storage::EventLog::open(options);
-  check(log.ok(), "cannot open the log");
+  check(log.ok(), "seed_carts: cannot open the log");
   metrics::Registry metrics;
   auto writer = storage::LogWriter::start(**log, SystemClock::instance(), metrics);
-  check(writer.ok(), "cannot start the writer");
+  check(writer.ok(), "seed_carts: cannot start the writer");
 
   const std::string data = domain::to_json(domain::CartEvent{events::CartItemAdded{Sku("seed-sku"), 1}});
   std::mutex mu;
@@ -50,8 +55,27 @@ std::uint64_t seed_carts(const std::string& data_dir, std::uint64_t carts, std::
     });
   }
   (*writer)->stop();
-  check(!failed.load(), "an append failed");
-  check((*log)->db()->SyncWAL().ok(), "cannot sync the WAL");
+  check(!failed.load(), "seed_carts: an append failed");
+  check((*log)->db()->SyncWAL().ok(), "seed_carts: cannot sync the WAL");
+  return (*writer)->last_seq();
+}
+
+std::uint64_t append_undecided(const std::string& data_dir, const std::vector<storage::NewEvent>& events) {
+  storage::LogOptions options;
+  options.dir = data_dir;
+  auto log = storage::EventLog::open(options);
+  check(log.ok(), "append_undecided: cannot open the log");
+  metrics::Registry metrics;
+  auto writer = storage::LogWriter::start(**log, SystemClock::instance(), metrics);
+  check(writer.ok(), "append_undecided: cannot start the writer");
+  for (const auto& e : events) {
+    storage::AppendRequest req;
+    req.events.push_back(e);
+    std::promise<bool> done;
+    (*writer)->append(std::move(req), [&](Result<storage::AppendOutcome> r) { done.set_value(r.ok()); });
+    check(done.get_future().get(), "append_undecided: an append failed");
+  }
+  (*writer)->stop();
   return (*writer)->last_seq();
 }
 
