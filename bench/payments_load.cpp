@@ -5,8 +5,10 @@
 //   3. the run waits until no webhook is pending and no reservation is held.
 // It prints webhooks/s accepted, the time from the first post until every order was paid,
 // payments applied per second over that time, and the latency from a webhook's 200 to its
-// PaymentApproved event (the event's own `at`), p50/p99/max, over every order.
-// Usage: bitacora_bench_payments [--orders 20000] [--connections 64]
+// PaymentApproved event (the event's own `at`), p50/p99/max, over every order. Then `bitacora
+// audit` over the log the run left (orders and webhooks, not only carts), with its events/s.
+// Usage: bitacora_bench_payments [--orders 20000] [--connections 64] [--keep-log DIR]
+// (--keep-log: a copy of the run's data directory is left in DIR, to profile `bitacora audit`).
 #include <simdjson.h>
 
 #include <algorithm>
@@ -14,8 +16,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <thread>
+
+#include <sys/wait.h>
 
 #include "bench/load_driver.hpp"
 #include "http/jwt.hpp"
@@ -43,9 +48,11 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   int orders = 20'000, connections = 64;
+  std::string keep_log;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--orders")) orders = std::atoi(argv[i + 1]);
     else if (!std::strcmp(argv[i], "--connections")) connections = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--keep-log")) keep_log = argv[i + 1];
   }
   testing::TempDir dir;
   testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data")));
@@ -118,5 +125,20 @@ int main(int argc, char** argv) {
               percentile(lag_ms, 0.5), percentile(lag_ms, 0.99), percentile(lag_ms, 1.0));
   server.terminate();
   if (std::getenv("BENCH_SERVER_LOG")) std::printf("--- server log ---\n%s\n", server.log_tail(20000).c_str());
+
+  if (!keep_log.empty()) {
+    std::filesystem::remove_all(keep_log);
+    std::filesystem::copy(dir.str("data"), keep_log, std::filesystem::copy_options::recursive);
+  }
+  // The log this run left (carts, orders, reservations on one hot product, webhooks, payments)
+  // audited: events/s on a log heavier than the recovery bench's cart-only one.
+  const std::string cmd = std::string(BITACORA_BINARY) + " audit --data-dir " + dir.str("data") + " 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "r");
+  char line[4096];
+  std::printf("audit of this run's log:\n");
+  for (int n = 0; std::fgets(line, sizeof line, pipe); ++n)
+    if (n < 3 || std::strncmp(line, "violation", 9) == 0 || std::strstr(line, "violations:")) std::printf("  %s", line);
+  const int status = pclose(pipe);
+  if (WEXITSTATUS(status) != 0) std::printf("  audit exited %d\n", WEXITSTATUS(status));
   return 0;
 }
