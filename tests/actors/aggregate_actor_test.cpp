@@ -6,35 +6,18 @@
 
 #include "actors/registry.hpp"
 #include "actors/traits.hpp"
-#include "tests/harness/temp_dir.hpp"
+#include "tests/actors/log_world.hpp"
 
 using namespace bitacora;
-using bitacora::testing::TempDir;
 
 namespace {
 
-struct World {
-  TempDir dir;
-  metrics::Registry metrics;
-  std::unique_ptr<storage::EventLog> log;
-  std::unique_ptr<storage::LogWriter> writer;
-  std::unique_ptr<actors::ActorDeps> deps;
-
-  World() {
-    storage::LogOptions o;
-    o.dir = dir.str("db");
-    log = std::move(storage::EventLog::open(o)).value();
-    writer = std::move(storage::LogWriter::start(*log, SystemClock::instance(), metrics)).value();
-    deps = std::make_unique<actors::ActorDeps>(actors::ActorDeps{*log, *writer, SystemClock::instance(), metrics});
-  }
-  ~World() { writer->stop(); }
-
+struct World : testing::LogWorld {
+  World() { open(); }
   void append(storage::NewEvent ev) {
     storage::AppendRequest r;
     r.events.push_back(std::move(ev));
-    std::promise<bool> p;
-    writer->append(std::move(r), [&](Result<storage::AppendOutcome> out) { p.set_value(out.ok()); });
-    REQUIRE(p.get_future().get());
+    LogWorld::append(std::move(r));
   }
 };
 

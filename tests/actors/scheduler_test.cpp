@@ -6,43 +6,19 @@
 
 #include "actors/scheduler.hpp"
 #include "storage/keys.hpp"
+#include "tests/actors/log_world.hpp"
 #include "tests/harness/server_process.hpp"
-#include "tests/harness/temp_dir.hpp"
 
 using namespace bitacora;
 using bitacora::testing::eventually;
-using bitacora::testing::TempDir;
 
 namespace {
 
-struct World {
-  TempDir dir;
-  metrics::Registry metrics;
-  std::unique_ptr<storage::EventLog> log;
-  std::unique_ptr<storage::LogWriter> writer;
-  std::unique_ptr<actors::ActorDeps> deps;
-
-  void open() {
-    storage::LogOptions o;
-    o.dir = dir.str("db");
-    log = std::move(storage::EventLog::open(o)).value();
-    writer = std::move(storage::LogWriter::start(*log, SystemClock::instance(), metrics)).value();
-    deps = std::make_unique<actors::ActorDeps>(actors::ActorDeps{*log, *writer, SystemClock::instance(), metrics});
-  }
-  void close() {
-    writer->stop();
-    deps.reset();
-    writer.reset();
-    log.reset();
-  }
-  void put_timer(const std::string& key) {
-    storage::AppendRequest r;
-    r.timer_puts.emplace_back(key, "payload");
-    std::promise<bool> p;
-    writer->append(std::move(r), [&](Result<storage::AppendOutcome> out) { p.set_value(out.ok()); });
-    REQUIRE(p.get_future().get());
-  }
-};
+void put_timer(testing::LogWorld& w, const std::string& key) {
+  storage::AppendRequest r;
+  r.timer_puts.emplace_back(key, "payload");
+  w.append(std::move(r));
+}
 
 // A handler that deletes the row (as a real effect would, in its batch) and records the firing.
 struct Recorder {
@@ -69,10 +45,10 @@ struct Recorder {
 
 TEST_CASE("overdue timers fire at start, future ones within a second of their due time, and none twice",
           "[actors][scheduler]") {
-  World w;
+  testing::LogWorld w;
   w.open();
   const Micros now = SystemClock::instance().now_us();
-  w.put_timer(storage::keys::timer(static_cast<std::uint64_t>(now - 60'000'000), "test", "overdue"));
+  put_timer(w, storage::keys::timer(static_cast<std::uint64_t>(now - 60'000'000), "test", "overdue"));
   const Micros due = now + 400'000;
   const auto future_key = storage::keys::timer(static_cast<std::uint64_t>(due), "test", "future");
 
@@ -85,7 +61,7 @@ TEST_CASE("overdue timers fire at start, future ones within a second of their du
     REQUIRE(eventually([&] { return rec.count() == 1; }));
     CHECK(rec.fired[0].first == "overdue");
 
-    w.put_timer(future_key);
+    put_timer(w, future_key);
     (*sched)->schedule(future_key, due, "test", "future", "payload");
     REQUIRE(eventually([&] { return rec.count() == 2; }, std::chrono::seconds(5)));
     CHECK(rec.fired[1].first == "future");
@@ -109,9 +85,9 @@ TEST_CASE("overdue timers fire at start, future ones within a second of their du
 }
 
 TEST_CASE("a timer whose handler fails is retried", "[actors][scheduler]") {
-  World w;
+  testing::LogWorld w;
   w.open();
-  w.put_timer(storage::keys::timer(1, "flaky", "t"));
+  put_timer(w, storage::keys::timer(1, "flaky", "t"));
   std::atomic<int> calls{0};
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
