@@ -100,12 +100,13 @@ struct AggregateContext {
     auto evs = deps().log.read_stream(stream(), version + 1, SIZE_MAX);
     if (!evs) return fail_load(k, evs.error());
     for (const auto& stored : *evs) {
+      // Built only on failure, from `k`: after a bad event the state may name another stream.
+      auto at = [&] { return std::string(Traits::kStreamPrefix) + k + " v" + std::to_string(stored.envelope.stream_version); };
       auto ev = Traits::decode(stored.envelope);
-      const std::string at = stream() + " v" + std::to_string(stored.envelope.stream_version);
-      if (!ev) return fail_load(k, {Errc::data_loss, at + ": " + ev.error().message});
+      if (!ev) return fail_load(k, {Errc::data_loss, at() + ": " + ev.error().message});
       Traits::apply(state, *ev);
       // The state carries the key (key()), so an event naming another one must not move it.
-      if (key() != k) return fail_load(k, {Errc::data_loss, at + " names another stream"});
+      if (key() != k) return fail_load(k, {Errc::data_loss, at() + " names another stream"});
       version = stored.envelope.stream_version;
     }
   }

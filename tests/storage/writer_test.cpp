@@ -345,7 +345,7 @@ TEST_CASE("a read-only view opened while the server flushes and drops WAL files 
   };
   int views = 0;
   std::string problem;
-    // Without the WAL check in EventLog::open, this failed within a few flushes: "expected seq 10051,
+  // Without the WAL check in EventLog::open, this failed within a few flushes: "expected seq 10051,
   // read 20051" (one flushed memtable missing).
   for (; problem.empty() && (views < 30 || flushes < 10) && views < 2000; ++views) problem = check_view();
   stop = true;
