@@ -2,11 +2,12 @@
 // cross-aggregate checks made once it is over.
 #pragma once
 
+#include <boost/container_hash/hash.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
-#include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "events/envelope.hpp"
@@ -26,10 +27,14 @@ struct StreamNameHash {
   std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 
+// The tables are open-addressing (Boost's flat maps): audit looks one up for nearly every event,
+// and std::unordered_map's node chasing (without a cached hash) was a fifth of its time.
 struct Findings {
-  std::unordered_map<std::string, Stream, StreamNameHash, std::equal_to<>> streams;
-  std::map<std::pair<std::string, std::string>, int> confirmations;  // (order, sku) → ReservationConfirmed count
-  std::unordered_map<std::string, int> approvals;                    // order → PaymentApproved count
+  boost::unordered_flat_map<std::string, Stream, StreamNameHash, std::equal_to<>> streams;
+  // (order, sku) → ReservationConfirmed count
+  boost::unordered_flat_map<std::pair<std::string, std::string>, int, boost::hash<std::pair<std::string, std::string>>>
+      confirmations;
+  boost::unordered_flat_map<std::string, int, StreamNameHash, std::equal_to<>> approvals;  // order → PaymentApproved count
   std::set<std::pair<std::string, std::string>> timers;              // (kind, target)
   std::vector<std::string> violations;
   std::uint64_t snapshots_checked = 0;
