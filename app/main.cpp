@@ -7,6 +7,7 @@
 #include "app/config.hpp"
 #include "app/audit.hpp"
 #include "app/export.hpp"
+#include "app/huge_pages.hpp"
 #include "app/replay.hpp"
 #include "app/serve.hpp"
 #include "support/log.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
 
+  if (exporter->parsed() || replayer->parsed() || auditor->parsed()) app::prefer_huge_pages();
   if (exporter->parsed()) return app::export_events(export_flags, std::cout);
   if (replayer->parsed()) return app::replay(replay_flags, std::cout);
   if (auditor->parsed()) return app::audit(audit_flags, std::cout);
