@@ -1,4 +1,8 @@
 // The cross-aggregate checks of `bitacora audit`, made once every stream is rebuilt.
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 #include "actors/commerce.hpp"
 #include "actors/webhook_processor.hpp"
 #include "app/audit_state.hpp"
@@ -21,7 +25,10 @@ const domain::OrderState* order_of(const Findings& f, const std::string& ref) {
 bool holds_stock(OrderStatus s) { return s == OrderStatus::pending_payment || s == OrderStatus::needs_attention; }
 
 void check_reservations(Findings& f, const std::string& stream, const Stream& s, const domain::ProductState& p) {
-  for (const auto& [ref, units] : p.reservations) {
+  // In order of reference, so that two audits of one log print the same report.
+  std::vector<std::pair<OrderRef, std::int64_t>> held(p.reservations.begin(), p.reservations.end());
+  std::sort(held.begin(), held.end());
+  for (const auto& [ref, units] : held) {
     const auto* order = order_of(f, ref.value());
     if (!order || !order->placed) {
       f.violation(where(s, stream) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", an order never placed");

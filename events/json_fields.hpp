@@ -6,8 +6,9 @@
 // json::write(e) renders it as a JSON object; json::read<E>(text) parses one back, and any missing
 // or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
 // Field types: std::string, strong ids, integers (range-checked), enums with to_string/parse
-// found by ADL, std::map<id or string, int64> (a JSON object), std::vector<T> where T has its own
-// `fields` (an array of objects); io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
+// found by ADL, std::map or std::unordered_map<id or string, int64> (a JSON object, in key order
+// either way), std::vector<T> where T has its own `fields` (an array of objects);
+// io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
 // Pure; one reader or writer per document; thread-safe across documents.
@@ -15,6 +16,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <concepts>
 #include <cstdint>
 #include <map>
@@ -22,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -64,6 +67,17 @@ class FieldWriter {
   void operator()(std::string_view k, const std::map<K, std::int64_t>& m) {
     w_.key(k).begin_object();
     for (const auto& [key, v] : m) w_.field(text_of(key), v);
+    w_.end_object();
+  }
+  // In key order, as a std::map is: the same contents always make the same text.
+  template <class K>
+  void operator()(std::string_view k, const std::unordered_map<K, std::int64_t>& m) {
+    std::vector<const typename std::unordered_map<K, std::int64_t>::value_type*> sorted;
+    sorted.reserve(m.size());
+    for (const auto& entry : m) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    w_.key(k).begin_object();
+    for (const auto* entry : sorted) w_.field(text_of(entry->first), entry->second);
     w_.end_object();
   }
   template <class T>
@@ -113,14 +127,15 @@ class FieldReader {
     (*this)(k, s);
     if (ok_ && !parse(s, out)) ok_ = false;
   }
-  template <class K>
-  void operator()(std::string_view k, std::map<K, std::int64_t>& out) {
+  template <class Map>
+    requires std::is_same_v<typename Map::mapped_type, std::int64_t>
+  void operator()(std::string_view k, Map& out) {
     simdjson::dom::object o;
     if (!ok_ || obj_[k].get(o)) return fail();
     for (auto [key, value] : o) {
       std::int64_t n = 0;
       if (value.get(n)) return fail();
-      out[K(std::string(key))] = n;
+      out[typename Map::key_type(std::string(key))] = n;
     }
   }
   template <class T>

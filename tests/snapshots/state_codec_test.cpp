@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/cart.hpp"
@@ -97,7 +98,7 @@ TEST_CASE("a product with reservations survives encode and decode unchanged", "[
   CHECK(back->currency == "COP");
   CHECK(back->on_hand == 10);
   CHECK(back->reserved == 5);
-  const std::map<OrderRef, std::int64_t> held{{kRef, 3}, {OrderRef{"ORD-2"}, 2}};
+  const std::unordered_map<OrderRef, std::int64_t> held{{kRef, 3}, {OrderRef{"ORD-2"}, 2}};
   CHECK(back->reservations == held);
   CHECK(back->defined);
   CHECK(back->version == 6);
