@@ -5,8 +5,8 @@
 //   2. checkout under contention: 1,000 shoppers with one unit each in their carts, contending
 //      for 10 products of 50 units (so half of them get 409 insufficient_stock).
 // Usage: bitacora_bench_commerce [--connections 64] [--updates 200000] [--users 10000]
+#include <CLI/CLI.hpp>
 #include <cstdio>
-#include <cstring>
 #include <string>
 
 #include "bench/load_driver.hpp"
@@ -48,11 +48,11 @@ int main(int argc, char** argv) {
   int connections = 64;
   std::size_t updates = 200'000;
   int users = 10'000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--connections")) connections = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--updates")) updates = static_cast<std::size_t>(std::atoll(argv[i + 1]));
-    else if (!std::strcmp(argv[i], "--users")) users = std::atoi(argv[i + 1]);
-  }
+  CLI::App cli{"Cart bulk-updates and checkouts against the real binary, durable"};
+  cli.add_option("--connections", connections, "Keep-alive connections")->check(CLI::PositiveNumber);
+  cli.add_option("--updates", updates, "Cart bulk-updates posted")->check(CLI::PositiveNumber);
+  cli.add_option("--users", users, "Distinct shoppers")->check(CLI::PositiveNumber);
+  CLI11_PARSE(cli, argc, argv);
 
   testing::TempDir dir;
   testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data")));

@@ -9,6 +9,7 @@
 // audit` over the log the run left (orders and webhooks, not only carts), with its events/s.
 // Usage: bitacora_bench_payments [--orders 20000] [--connections 64] [--keep-log DIR]
 // (--keep-log: a copy of the run's data directory is left in DIR, to profile `bitacora audit`).
+#include <CLI/CLI.hpp>
 #include <simdjson.h>
 
 #include <algorithm>
@@ -49,11 +50,12 @@ double percentile(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
   int orders = 20'000, connections = 64;
   std::string keep_log;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--orders")) orders = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--connections")) connections = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--keep-log")) keep_log = argv[i + 1];
-  }
+  CLI::App cli{"Checkouts, then their Wompi approvals as fast as they are accepted, until every order is paid; "
+               "then bitacora audit over the log"};
+  cli.add_option("--orders", orders, "Orders checked out and paid")->check(CLI::PositiveNumber);
+  cli.add_option("--connections", connections, "Keep-alive connections")->check(CLI::PositiveNumber);
+  cli.add_option("--keep-log", keep_log, "Leave a copy of the run's data directory here (to profile bitacora audit)");
+  CLI11_PARSE(cli, argc, argv);
   testing::TempDir dir;
   testing::ServerProcess server(dir.str(), testing::test_config(dir.str("data")));
   server.start();

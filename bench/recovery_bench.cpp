@@ -9,12 +9,12 @@
 //     and with lines (three products in the cart), and after they all went idle and left memory.
 // Usage: bitacora_bench_recovery [--sizes 100000,1000000,10000000] [--memory-carts 100000]
 //        bitacora_bench_recovery --seed-into DIR --events N   (only seed DIR, e.g. to profile audit)
+#include <CLI/CLI.hpp>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -204,19 +204,12 @@ int main(int argc, char** argv) {
   int memory_carts = 100'000;
   std::string seed_into;
   std::uint64_t seed_events = 1'000'000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--sizes")) {
-      sizes.clear();
-      std::stringstream list(argv[i + 1]);
-      for (std::string item; std::getline(list, item, ',');) sizes.push_back(std::stoull(item));
-    } else if (!std::strcmp(argv[i], "--memory-carts")) {
-      memory_carts = std::atoi(argv[i + 1]);
-    } else if (!std::strcmp(argv[i], "--seed-into")) {
-      seed_into = argv[i + 1];
-    } else if (!std::strcmp(argv[i], "--events")) {
-      seed_events = std::stoull(argv[i + 1]);
-    }
-  }
+  CLI::App cli{"Start-up against log size, audit speed, and memory per cart actor, against the real binary"};
+  cli.add_option("--sizes", sizes, "Log sizes in events, comma-separated")->delimiter(',')->expected(0, -1);
+  cli.add_option("--memory-carts", memory_carts, "Cart actors for the memory measurement (0: skip it)")->check(CLI::NonNegativeNumber);
+  auto* seed = cli.add_option("--seed-into", seed_into, "Only seed this directory with cart events, then exit");
+  cli.add_option("--events", seed_events, "Events to seed with --seed-into")->needs(seed)->check(CLI::PositiveNumber);
+  CLI11_PARSE(cli, argc, argv);
   if (!seed_into.empty()) {
     auto last = testing::seed_carts(seed_into, seed_events / 10, 10);
     std::printf("seeded %s: last seq %llu\n", seed_into.c_str(), static_cast<unsigned long long>(last));

@@ -7,11 +7,11 @@
 // and the ratio of the two.
 // Usage: bitacora_bench_webhooks [--connections 64] [--requests 200000] [--target-port P]
 // (--target-port drives a server already running with tests/harness test_config() secrets, for profiling.)
+#include <CLI/CLI.hpp>
 #include <boost/beast/http.hpp>
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,11 +45,11 @@ int main(int argc, char** argv) {
   int connections = 64;
   std::size_t requests = 200'000;
   int target_port = 0;  // drive an already running server (started with test secrets) instead
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--connections")) connections = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--requests")) requests = static_cast<std::size_t>(std::atoll(argv[i + 1]));
-    else if (!std::strcmp(argv[i], "--target-port")) target_port = std::atoi(argv[i + 1]);
-  }
+  CLI::App cli{"Webhook ingest: a bare Beast server, then bitacora (durable), over keep-alive connections"};
+  cli.add_option("--connections", connections, "Keep-alive connections")->check(CLI::PositiveNumber);
+  cli.add_option("--requests", requests, "Webhooks posted per run")->check(CLI::PositiveNumber);
+  cli.add_option("--target-port", target_port, "Drive a server already running (with the test secrets) on this port");
+  CLI11_PARSE(cli, argc, argv);
   if (target_port) {
     auto tag = std::to_string(testing::unix_now());
     bench::report("server on --target-port", bench::drive(static_cast<std::uint16_t>(target_port), build_wire(requests, tag), connections));
