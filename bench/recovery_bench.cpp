@@ -205,11 +205,14 @@ int main(int argc, char** argv) {
   std::string seed_into;
   std::uint64_t seed_events = 1'000'000;
   CLI::App cli{"Start-up against log size, audit speed, and memory per cart actor, against the real binary"};
-  cli.add_option("--sizes", sizes, "Log sizes in events, comma-separated")->delimiter(',')->expected(0, -1);
+  cli.add_option("--sizes", sizes, "Log sizes in events, comma-separated (\"\": none, only the memory measurement)")
+      ->delimiter(',')
+      ->expected(0, -1);
   cli.add_option("--memory-carts", memory_carts, "Cart actors for the memory measurement (0: skip it)")->check(CLI::NonNegativeNumber);
   auto* seed = cli.add_option("--seed-into", seed_into, "Only seed this directory with cart events, then exit");
   cli.add_option("--events", seed_events, "Events to seed with --seed-into")->needs(seed)->check(CLI::PositiveNumber);
   CLI11_PARSE(cli, argc, argv);
+  std::erase(sizes, 0);  // `--sizes ""` reads as one 0
   if (!seed_into.empty()) {
     auto last = testing::seed_carts(seed_into, seed_events / 10, 10);
     std::printf("seeded %s: last seq %llu\n", seed_into.c_str(), static_cast<unsigned long long>(last));
