@@ -12,7 +12,7 @@
 using namespace bitacora::testing;
 namespace crypto = bitacora::crypto;
 
-TEST_CASE("cart versions rise by one per accepted change; a stale If-Match is 409 with the current cart",
+TEST_CASE("cart versions rise by one per accepted change, and a stale If-Match is 409 with the current cart",
           "[blackbox][cart]") {
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data")));

@@ -125,7 +125,7 @@ TEST_CASE("the same Idempotency-Key returns the same order and reserves once", "
   CHECK(stock_of(c, "sku-1").reserved == 4);
 }
 
-TEST_CASE("orders are read and cancelled by their owner or an admin; cancelling releases the stock",
+TEST_CASE("orders are read and cancelled by their owner or an admin, and cancelling releases the stock",
           "[blackbox][checkout][orders]") {
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data")));

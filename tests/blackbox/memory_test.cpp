@@ -26,7 +26,7 @@ void adjust(HttpClient& c, const std::string& sku, int delta) {
 
 }  // namespace
 
-TEST_CASE("an actor wakes from its snapshot; a corrupt snapshot is ignored, the stream folded whole, and audit reports it",
+TEST_CASE("an actor wakes from its snapshot, a corrupt snapshot is ignored and the stream folded whole, and audit reports it",
           "[blackbox][snapshots]") {
   TempDir dir;
   const std::string data = dir.str("data");

@@ -41,7 +41,7 @@ std::size_t count(const std::vector<std::string>& v, const std::string& x) {
 
 }  // namespace
 
-TEST_CASE("a Wompi approval pays the order once: stock confirmed, cart emptied; duplicates change nothing",
+TEST_CASE("a Wompi approval pays the order once: stock confirmed, cart emptied, duplicates change nothing",
           "[blackbox][payments]") {
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data")));
@@ -88,7 +88,7 @@ TEST_CASE("a Wompi approval pays the order once: stock confirmed, cart emptied; 
   CHECK(metrics.find("bitacora_webhook_settle_seconds_count 2\n") != std::string::npos);
 }
 
-TEST_CASE("a late PENDING after APPROVED leaves the order paid; a decline releases the stock",
+TEST_CASE("a late PENDING after APPROVED leaves the order paid, and a decline releases the stock",
           "[blackbox][payments]") {
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data")));
@@ -112,7 +112,7 @@ TEST_CASE("a late PENDING after APPROVED leaves the order paid; a decline releas
   CHECK(s.reserved == 0);
 }
 
-TEST_CASE("an amount mismatch needs attention and leaves the stock alone; an unknown reference fails the webhook",
+TEST_CASE("an amount mismatch needs attention and leaves the stock alone, and an unknown reference fails the webhook",
           "[blackbox][payments]") {
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data")));
