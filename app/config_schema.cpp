@@ -165,6 +165,7 @@ std::vector<Key> make_keys() {
              [](Config& c) -> auto& { return c.gateways.mercadopago.access_token; }),
       text("mercadopago", "api_base", [](Config& c) -> auto& { return c.gateways.mercadopago.api_base; },
            "a URL starting with http:// or https://", is_url),
+      flag("mercadopago", "allow_ipn", [](Config& c) -> auto& { return c.gateways.mercadopago.allow_ipn; }),
 
       secret("stripe", "webhook_secret", [](Config& c) -> auto& { return c.gateways.stripe.webhook_secret; }),
 

@@ -19,6 +19,7 @@ struct MercadoPagoConfig {
   Secret webhook_secret;      // [mercadopago] webhook_secret: x-signature HMAC key
   Secret access_token;        // [mercadopago] access_token: payments API bearer token
   std::string api_base = "https://api.mercadopago.com";
+  bool allow_ipn = false;     // [mercadopago] allow_ipn: accept the legacy unsigned IPN (?topic=…&id=…)
 };
 
 struct StripeConfig {

@@ -1,5 +1,7 @@
 // Mercado Pago (gateways.md §2): the x-signature HMAC covers the query's data.id, the request id
 // and ts, never the body; the payment itself is fetched from the API later.
+#include <algorithm>
+
 #include "http/gateways/detail.hpp"
 #include "http/gateways/signing.hpp"
 #include "http/gateways/verify.hpp"
@@ -66,6 +68,27 @@ Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secr
                           std::string(action.value_or(""));
   }
   accepted.event_type = std::string(action ? *action : type.value_or("unknown"));
+  return accepted;
+}
+
+bool is_mercadopago_ipn(const InboundRequest& req) {
+  return !req.header("x-signature") && query_param(req.query, "topic").has_value();
+}
+
+Verdict accept_mercadopago_ipn(const InboundRequest& req, std::int64_t received_us) {
+  constexpr std::size_t kMaxLength = 64;
+  const auto topic = query_param(req.query, "topic");
+  const auto id = query_param(req.query, "id");
+  auto all_of = [](std::string_view s, auto allowed) {
+    return !s.empty() && s.size() <= kMaxLength && std::all_of(s.begin(), s.end(), allowed);
+  };
+  if (!topic || !all_of(*topic, [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }))
+    return detail::malformed_payload("mercadopago IPN topic must be 1-64 lower-case letters or '_'");
+  if (!id || !all_of(*id, [](char c) { return c >= '0' && c <= '9'; }))
+    return detail::malformed_payload("mercadopago IPN id must be 1-64 digits");
+  Accepted accepted;
+  accepted.dedupe_key = "mercadopago:ipn:" + *topic + ":" + *id + ":" + std::to_string(received_us);
+  accepted.event_type = "ipn." + *topic;
   return accepted;
 }
 

@@ -104,11 +104,13 @@ actors::Interpreter make_interpreter(const GatewayConfig& config, ApiClient& cli
     if (w.gateway == "wompi") return done(interpret_wompi(w.body));
     if (w.gateway == "stripe") return done(interpret_stripe(w.body));
     if (w.gateway != "mercadopago") return done(no_effect());  // a Standard Webhooks source
-    // Only payment notifications name a payment to fetch; their id is the query's data.id (or the body's).
+    // Only payment notifications name a payment to fetch; their id is the query's data.id (or the
+    // body's), or for a legacy IPN (accepted only if allowed, its topic and id checked) `id`.
     auto root = detail::parse_object(w.body);
     auto type = root ? detail::string_at(*root, "type") : std::nullopt;
-    if (type && *type != "payment") return done(no_effect());
-    auto data_id = query_param(w.query, "data.id");
+    auto topic = query_param(w.query, "topic");
+    if ((type && *type != "payment") || (topic && *topic != "payment")) return done(no_effect());
+    auto data_id = topic ? query_param(w.query, "id") : query_param(w.query, "data.id");
     if (!data_id || data_id->empty()) {
       auto from_body = root ? detail::find(*root, "data.id") : std::nullopt;
       auto text = from_body ? detail::scalar_text(*from_body) : std::nullopt;

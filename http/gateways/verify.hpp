@@ -26,6 +26,17 @@ namespace bitacora::http::gateways {
 // type = body `action` when present, else body `type`. No order reference (fetched later).
 [[nodiscard]] Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret);
 
+// Mercado Pago's legacy IPN (gateways.md §2): `?topic=…&id=…` and no x-signature header. Nothing
+// in it can be verified, so it is taken only when `mercadopago.allow_ipn` is on, and processing
+// trusts nothing but the payment it then fetches from the API.
+[[nodiscard]] bool is_mercadopago_ipn(const InboundRequest& req);
+// Accepts one: `topic` of lower-case letters and '_', `id` of digits (it goes into the API's URL),
+// each at most 64 characters, else malformed (400). An IPN carries no notification id, and one
+// payment's IPNs differ only by when they come, so each delivery is its own webhook: dedupe key
+// "mercadopago:ipn:{topic}:{id}:{received_us}". Applying a payment is idempotent, so a repeated
+// IPN changes nothing. type = "ipn." + topic.
+[[nodiscard]] Verdict accept_mercadopago_ipn(const InboundRequest& req, std::int64_t received_us);
+
 // Stripe (gateways.md §3). `Stripe-Signature: t=…,v1=…[,v1=…]`; any v1 may match; |now - t| ≤
 // tolerance. Dedupe key "stripe:" + event `id` (required); type = `type`; order reference =
 // `data.object.metadata.order_reference` when present.

@@ -59,9 +59,12 @@ void add_webhook_routes(Router& router, Services& s) {
 
   auto mercadopago = [&s](const Request& req, const RouteParams& p, Respond respond) {
     const auto& cfg = s.gateways.mercadopago;
-    if (cfg.webhook_secret.empty()) return respond(not_configured("mercadopago"));
-    finish(s, "mercadopago", gateways::verify_mercadopago(inbound(req, p.query), cfg.webhook_secret), req, p.query,
-           std::move(respond));
+    if (cfg.webhook_secret.empty() && !cfg.allow_ipn) return respond(not_configured("mercadopago"));
+    auto in = inbound(req, p.query);
+    auto verdict = cfg.allow_ipn && gateways::is_mercadopago_ipn(in)
+                       ? gateways::accept_mercadopago_ipn(in, s.clock.now_us())
+                       : gateways::verify_mercadopago(in, cfg.webhook_secret);
+    finish(s, "mercadopago", std::move(verdict), req, p.query, std::move(respond));
   };
   router.add(bhttp::verb::post, "/webhooks/mercadopago", mercadopago);
   router.add(bhttp::verb::post, "/webhooks/mp", mercadopago);

@@ -66,6 +66,7 @@ TEST_CASE("empty text gives the documented defaults", "[config]") {
   CHECK(config->auth.jwt_secret.empty());
   CHECK(config->gateways.wompi.api_base == "https://production.wompi.co/v1");
   CHECK(config->gateways.mercadopago.api_base == "https://api.mercadopago.com");
+  CHECK_FALSE(config->gateways.mercadopago.allow_ipn);
   CHECK(config->gateways.standard_webhooks.empty());
   CHECK(config->gateways.signature_tolerance_seconds == 300);
   CHECK(config->reservations.ttl_seconds == 900);
@@ -135,6 +136,7 @@ storage.quarantine_max_body_bytes = 12
 storage.max_batch_requests = 13
 storage.sync = false
 wompi.api_base = "http://127.0.0.1:9000"
+mercadopago.allow_ipn = true
 webhooks.signature_tolerance_seconds = 30
 reservations.ttl_seconds = 2
 retries.schedule_seconds = [1]
@@ -155,6 +157,7 @@ log.level = "off"
   CHECK(config->storage.max_batch_requests == 13);
   CHECK_FALSE(config->storage.sync);
   CHECK(config->gateways.wompi.api_base == "http://127.0.0.1:9000");
+  CHECK(config->gateways.mercadopago.allow_ipn);
   CHECK(config->gateways.signature_tolerance_seconds == 30);
   CHECK(config->reservations.ttl_seconds == 2);
   CHECK(config->retries.schedule_seconds == std::vector<int>{1});

@@ -305,3 +305,55 @@ TEST_CASE("500 approvals posted across a SIGKILL: after restart every order is p
   CHECK(confirmations == kOrders);
   CHECK(Json(c.get("/api/webhook-events?status=processing", as_admin()).body).size("/items") == 0);
 }
+
+TEST_CASE("Mercado Pago's legacy IPN is refused unless allowed", "[blackbox][payments][mercadopago]") {
+  TempDir dir;
+  ServerProcess server(dir.str(), test_config(dir.str("data")));
+  server.start();
+  HttpClient c(server.port());
+  auto r = c.post("/webhooks/mercadopago?topic=payment&id=4004", "");
+  CHECK(r.status == 401);
+  CHECK(Json(r.body).str("/error") == "invalid_signature");
+}
+
+TEST_CASE("an allowed IPN pays through the payment it names, fetched, and a repeat changes nothing",
+          "[blackbox][payments][mercadopago]") {
+  FakeMercadoPago mp;
+  TempDir dir;
+  ServerProcess server(dir.str(), test_config(dir.str("data")),
+                       {"BITACORA_MERCADOPAGO_API_BASE=" + mp.base_url(), "BITACORA_MERCADOPAGO_ALLOW_IPN=true"});
+  server.start();
+  HttpClient c(server.port());
+  define_product(c, "sku-1", 10, 2500);
+  auto order = place(c, "ana", {{"sku-1", 2}});
+  mp.set_payment("4004", "approved", order.reference, static_cast<double>(order.amount) / 100.0);
+
+  auto first = c.post("/webhooks/mercadopago?topic=payment&id=4004", "");
+  REQUIRE(first.status == 200);
+  const auto id = Json(first.body).str("/event_id");
+  REQUIRE(eventually([&] { return settled(c, id); }, std::chrono::seconds(10)));
+  CHECK(webhook(c, id).str("/status") == "succeeded");
+  CHECK(status_of(c, order.reference) == "paid");
+
+  // Mercado Pago sends the same IPN again: a new webhook, fetched again, applied no second time.
+  auto again = c.post("/webhooks/mp?topic=payment&id=4004", "");
+  REQUIRE(again.status == 200);
+  const auto again_id = Json(again.body).str("/event_id");
+  CHECK(again_id != id);
+  REQUIRE(eventually([&] { return settled(c, again_id); }, std::chrono::seconds(10)));
+  CHECK(webhook(c, again_id).str("/status") == "succeeded");
+  CHECK(count(event_types(c, "product/sku-1"), "ReservationConfirmed") == 1);
+  CHECK(stock_of(c, "sku-1").on_hand == 8);
+  CHECK(mp.calls() == 2);
+
+  // Another topic names no payment: stored, never fetched. An id that is not digits is refused.
+  auto other = c.post("/webhooks/mercadopago?topic=merchant_order&id=77", "");
+  REQUIRE(other.status == 200);
+  const auto other_id = Json(other.body).str("/event_id");
+  REQUIRE(eventually([&] { return settled(c, other_id); }, std::chrono::seconds(10)));
+  CHECK(webhook(c, other_id).str("/status") == "succeeded");
+  CHECK(mp.calls() == 2);
+  auto bad = c.post("/webhooks/mercadopago?topic=payment&id=4004%2F..%2Fx", "");
+  CHECK(bad.status == 400);
+  CHECK(Json(bad.body).str("/error") == "malformed_payload");
+}

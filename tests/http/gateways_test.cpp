@@ -245,6 +245,35 @@ TEST_CASE("a Mercado Pago body id given as a string is the dedupe key", "[gatewa
 
 // ---- Common ----------------------------------------------------------------------------------
 
+TEST_CASE("a legacy Mercado Pago IPN is recognised by its topic and the absence of x-signature",
+          "[gateways][mercadopago]") {
+  CHECK(is_mercadopago_ipn(InboundRequest{"", {}, "topic=payment&id=123"}));
+  CHECK_FALSE(is_mercadopago_ipn(InboundRequest{"", {{"x-signature", "ts=1,v1=ab"}}, "topic=payment&id=123"}));
+  CHECK_FALSE(is_mercadopago_ipn(InboundRequest{mp_body, {}, "data.id=123&type=payment"}));
+}
+
+TEST_CASE("an IPN is its own webhook per delivery, keyed by topic, id and arrival", "[gateways][mercadopago]") {
+  const auto a = accepted(accept_mercadopago_ipn(InboundRequest{"", {}, "topic=payment&id=123"}, 1'700'000'000'000'001));
+  CHECK(a.dedupe_key == "mercadopago:ipn:payment:123:1700000000000001");
+  CHECK(a.event_type == "ipn.payment");
+  CHECK(a.order_reference.empty());  // known only once the payment is fetched
+  const auto later = accepted(accept_mercadopago_ipn(InboundRequest{"", {}, "id=123&topic=payment"}, 1'700'000'000'000'002));
+  CHECK(later.dedupe_key != a.dedupe_key);
+  CHECK(accepted(accept_mercadopago_ipn(InboundRequest{"", {}, "topic=merchant_order&id=9"}, 1)).event_type ==
+        "ipn.merchant_order");
+}
+
+TEST_CASE("an IPN whose topic or id could not name a payment is malformed", "[gateways][mercadopago]") {
+  auto ipn = [](std::string_view query) { return rejection(accept_mercadopago_ipn(InboundRequest{"", {}, query}, 1)); };
+  CHECK(ipn("topic=payment") == malformed_payload);                   // no id
+  CHECK(ipn("topic=payment&id=") == malformed_payload);               // empty id
+  CHECK(ipn("topic=payment&id=12%2F..%2Fx") == malformed_payload);    // "12/../x": it would go into the API's URL
+  CHECK(ipn("topic=payment&id=12a") == malformed_payload);            // not digits
+  CHECK(ipn("topic=Payment&id=12") == malformed_payload);             // not lower-case
+  CHECK(ipn("topic=&id=12") == malformed_payload);                    // empty topic
+  CHECK(ipn("topic=payment&id=" + std::string(65, '1')) == malformed_payload);  // over 64 digits
+}
+
 TEST_CASE("a header is found whatever its case, the first match winning", "[gateways]") {
   const InboundRequest req{"", {{"X-Signature", "first"}, {"x-signature", "second"}}, ""};
   CHECK(req.header("x-SIGNATURE") == "first");
