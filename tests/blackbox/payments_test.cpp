@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "http/gateways/signing.hpp"
 #include "support/time.hpp"
 
 #include "tests/harness/fake_mercadopago.hpp"
@@ -356,4 +357,66 @@ TEST_CASE("an allowed IPN pays through the payment it names, fetched, and a repe
   auto bad = c.post("/webhooks/mercadopago?topic=payment&id=4004%2F..%2Fx", "");
   CHECK(bad.status == 400);
   CHECK(Json(bad.body).str("/error") == "malformed_payload");
+}
+
+TEST_CASE("a refund moves a paid order to refunded and keeps the stock out, and nothing moves it back",
+          "[blackbox][payments][refund]") {
+  FakeMercadoPago mp;
+  TempDir dir;
+  ServerProcess server(dir.str(), test_config(dir.str("data")), {"BITACORA_MERCADOPAGO_API_BASE=" + mp.base_url()});
+  server.start();
+  HttpClient c(server.port());
+  define_product(c, "sku-1", 10, 2500);
+  auto settle = [&](const HttpResponse& r) {
+    REQUIRE(r.status == 200);
+    const auto id = Json(r.body).str("/event_id");
+    REQUIRE(eventually([&] { return settled(c, id); }, std::chrono::seconds(10)));
+    return webhook(c, id).str("/status");
+  };
+
+  SECTION("Mercado Pago: the fetched payment says refunded") {
+    auto order = place(c, "ana", {{"sku-1", 2}});
+    const double amount = static_cast<double>(order.amount) / 100.0;
+    mp.set_payment("5005", "approved", order.reference, amount);
+    CHECK(settle(post(c, mercadopago_webhook("5005", "payment.created", "req-r1", unix_now()))) == "succeeded");
+    REQUIRE(status_of(c, order.reference) == "paid");
+
+    mp.set_payment("5005", "refunded", order.reference, amount);
+    CHECK(settle(post(c, mercadopago_webhook("5005", "payment.updated", "req-r2", unix_now()))) == "succeeded");
+    CHECK(status_of(c, order.reference) == "refunded");
+    Json o(c.get("/api/orders/" + order.reference, as_admin()).body);
+    CHECK(o.str("/payment/status") == "refunded");
+    CHECK(stock_of(c, "sku-1").on_hand == 8);  // a refund does not put the units back
+    CHECK(stock_of(c, "sku-1").reserved == 0);
+
+    // A late approval of the same payment does not move it back to paid, nor confirm stock again.
+    mp.set_payment("5005", "approved", order.reference, amount);
+    CHECK(settle(post(c, mercadopago_webhook("5005", "payment.updated", "req-r3", unix_now()))) == "succeeded");
+    CHECK(status_of(c, order.reference) == "refunded");
+    CHECK(count(event_types(c, "product/sku-1"), "ReservationConfirmed") == 1);
+  }
+
+  SECTION("Stripe: charge.refunded names the payment intent the approval named") {
+    auto order = place(c, "bea", {{"sku-1", 2}});  // 5,000 COP, what stripe_webhook() pays
+    CHECK(settle(post(c, stripe_webhook("evt_paid", unix_now(), order.reference))) == "succeeded");
+    REQUIRE(status_of(c, order.reference) == "paid");
+
+    SignedWebhook refund;
+    refund.target = "/webhooks/stripe";
+    refund.body = R"({"id":"evt_refund","object":"event","type":"charge.refunded","data":{"object":{"id":"ch_1",)"
+                  R"("payment_intent":"pi_evt_paid","amount":5000,"currency":"cop","metadata":{"order_reference":")" +
+                  order.reference + R"("}}}})";
+    refund.headers = {{"Stripe-Signature", bitacora::http::gateways::stripe_signature(secrets::stripe, unix_now(), refund.body)}};
+    CHECK(settle(post(c, refund)) == "succeeded");
+    CHECK(status_of(c, order.reference) == "refunded");
+    CHECK(stock_of(c, "sku-1").on_hand == 8);
+  }
+
+  SECTION("a refund of an order never paid changes nothing") {
+    auto order = place(c, "cy", {{"sku-1", 1}});
+    mp.set_payment("6006", "refunded", order.reference, static_cast<double>(order.amount) / 100.0);
+    settle(post(c, mercadopago_webhook("6006", "payment.updated", "req-r4", unix_now())));
+    CHECK(status_of(c, order.reference) == "pending_payment");
+    CHECK(stock_of(c, "sku-1").reserved == 1);
+  }
 }
