@@ -40,6 +40,31 @@ std::size_t count(const std::vector<std::string>& v, const std::string& x) {
   return static_cast<std::size_t>(std::count(v.begin(), v.end(), x));
 }
 
+std::uint16_t started(ServerProcess& server) {
+  server.start();
+  return server.port();
+}
+
+// A started server whose Mercado Pago API is a local fake (`env` adds settings), selling sku-1:
+// 10 units at 25.00.
+struct MercadoPagoShop {
+  explicit MercadoPagoShop(std::vector<std::string> env = {})
+      : server(dir.str(), test_config(dir.str("data")), with_api(std::move(env))), c(started(server)) {
+    define_product(c, "sku-1", 10, 2500);
+  }
+
+  FakeMercadoPago mp;
+  TempDir dir;
+  ServerProcess server;
+  HttpClient c;
+
+ private:
+  std::vector<std::string> with_api(std::vector<std::string> env) const {
+    env.push_back("BITACORA_MERCADOPAGO_API_BASE=" + mp.base_url());
+    return env;
+  }
+};
+
 }  // namespace
 
 TEST_CASE("a Wompi approval pays the order once: stock confirmed, cart emptied, duplicates change nothing",
@@ -161,13 +186,9 @@ TEST_CASE("an approval after the reservation expired pays if the stock is still 
 
 TEST_CASE("Mercado Pago: the payment is fetched, failures are retried on the schedule, then succeed",
           "[blackbox][payments][mercadopago]") {
-  FakeMercadoPago mp;
-  TempDir dir;
-  ServerProcess server(dir.str(), test_config(dir.str("data")),
-                       {"BITACORA_MERCADOPAGO_API_BASE=" + mp.base_url(), "BITACORA_RETRIES_SCHEDULE_SECONDS=1,1"});
-  server.start();
-  HttpClient c(server.port());
-  define_product(c, "sku-1", 10, 2500);
+  MercadoPagoShop shop({"BITACORA_RETRIES_SCHEDULE_SECONDS=1,1"});
+  auto& mp = shop.mp;
+  auto& c = shop.c;
 
   SECTION("500 twice, then approved: three attempts, succeeded, paid") {
     auto order = place(c, "ana", {{"sku-1", 2}});
@@ -319,13 +340,9 @@ TEST_CASE("Mercado Pago's legacy IPN is refused unless allowed", "[blackbox][pay
 
 TEST_CASE("an allowed IPN pays through the payment it names, fetched, and a repeat changes nothing",
           "[blackbox][payments][mercadopago]") {
-  FakeMercadoPago mp;
-  TempDir dir;
-  ServerProcess server(dir.str(), test_config(dir.str("data")),
-                       {"BITACORA_MERCADOPAGO_API_BASE=" + mp.base_url(), "BITACORA_MERCADOPAGO_ALLOW_IPN=true"});
-  server.start();
-  HttpClient c(server.port());
-  define_product(c, "sku-1", 10, 2500);
+  MercadoPagoShop shop({"BITACORA_MERCADOPAGO_ALLOW_IPN=true"});
+  auto& mp = shop.mp;
+  auto& c = shop.c;
   auto order = place(c, "ana", {{"sku-1", 2}});
   mp.set_payment("4004", "approved", order.reference, static_cast<double>(order.amount) / 100.0);
 
@@ -361,12 +378,9 @@ TEST_CASE("an allowed IPN pays through the payment it names, fetched, and a repe
 
 TEST_CASE("a refund moves a paid order to refunded and keeps the stock out, and nothing moves it back",
           "[blackbox][payments][refund]") {
-  FakeMercadoPago mp;
-  TempDir dir;
-  ServerProcess server(dir.str(), test_config(dir.str("data")), {"BITACORA_MERCADOPAGO_API_BASE=" + mp.base_url()});
-  server.start();
-  HttpClient c(server.port());
-  define_product(c, "sku-1", 10, 2500);
+  MercadoPagoShop shop;
+  auto& mp = shop.mp;
+  auto& c = shop.c;
   auto settle = [&](const HttpResponse& r) {
     REQUIRE(r.status == 200);
     const auto id = Json(r.body).str("/event_id");
