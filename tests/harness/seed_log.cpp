@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -20,17 +21,30 @@ void check(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
 }
 
+// The log in `data_dir` and a writer over it, without a server. `who` names the caller in errors.
+struct Seeder {
+  Seeder(const std::string& data_dir, bool sync, const std::string& who) {
+    storage::LogOptions options;
+    options.dir = data_dir;
+    options.sync = sync;
+    auto opened = storage::EventLog::open(options);
+    check(opened.ok(), who + ": cannot open the log");
+    log = std::move(*opened);
+    auto started = storage::LogWriter::start(*log, SystemClock::instance(), metrics);
+    check(started.ok(), who + ": cannot start the writer");
+    writer = std::move(*started);
+  }
+
+  metrics::Registry metrics;
+  std::unique_ptr<storage::EventLog> log;
+  std::unique_ptr<storage::LogWriter> writer;
+};
+
 }  // namespace
 
 std::uint64_t seed_carts(const std::string& data_dir, std::uint64_t carts, std::uint64_t events_per_cart) {
-  storage::LogOptions options;
-  options.dir = data_dir;
-  options.sync = false;
-  auto log = storage::EventLog::open(options);
-  check(log.ok(), "seed_carts: cannot open the log");
-  metrics::Registry metrics;
-  auto writer = storage::LogWriter::start(**log, SystemClock::instance(), metrics);
-  check(writer.ok(), "seed_carts: cannot start the writer");
+  Seeder seeder(data_dir, false, "seed_carts");
+  auto& writer = *seeder.writer;
 
   const std::string data = domain::to_json(domain::CartEvent{events::CartItemAdded{Sku("seed-sku"), 1}});
   std::mutex mu;
@@ -47,36 +61,31 @@ std::uint64_t seed_carts(const std::string& data_dir, std::uint64_t carts, std::
     cv.wait(lock, [&] { return in_flight < kMaxInFlight; });
     ++in_flight;
     lock.unlock();
-    (*writer)->append(std::move(req), [&](Result<storage::AppendOutcome> r) {
+    writer.append(std::move(req), [&](Result<storage::AppendOutcome> r) {
       if (!r) failed = true;
       std::lock_guard g(mu);
       --in_flight;
       cv.notify_all();
     });
   }
-  (*writer)->stop();
+  writer.stop();
   check(!failed.load(), "seed_carts: an append failed");
-  check((*log)->db()->SyncWAL().ok(), "seed_carts: cannot sync the WAL");
-  return (*writer)->last_seq();
+  check(seeder.log->db()->SyncWAL().ok(), "seed_carts: cannot sync the WAL");
+  return writer.last_seq();
 }
 
 std::uint64_t append_undecided(const std::string& data_dir, const std::vector<storage::NewEvent>& events) {
-  storage::LogOptions options;
-  options.dir = data_dir;
-  auto log = storage::EventLog::open(options);
-  check(log.ok(), "append_undecided: cannot open the log");
-  metrics::Registry metrics;
-  auto writer = storage::LogWriter::start(**log, SystemClock::instance(), metrics);
-  check(writer.ok(), "append_undecided: cannot start the writer");
+  Seeder seeder(data_dir, true, "append_undecided");
+  auto& writer = *seeder.writer;
   for (const auto& e : events) {
     storage::AppendRequest req;
     req.events.push_back(e);
     std::promise<bool> done;
-    (*writer)->append(std::move(req), [&](Result<storage::AppendOutcome> r) { done.set_value(r.ok()); });
+    writer.append(std::move(req), [&](Result<storage::AppendOutcome> r) { done.set_value(r.ok()); });
     check(done.get_future().get(), "append_undecided: an append failed");
   }
-  (*writer)->stop();
-  return (*writer)->last_seq();
+  writer.stop();
+  return writer.last_seq();
 }
 
 }  // namespace bitacora::testing
