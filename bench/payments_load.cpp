@@ -16,16 +16,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <string>
 #include <thread>
 
-#include <sys/wait.h>
-
 #include "bench/load_driver.hpp"
 #include "http/jwt.hpp"
 #include "support/time.hpp"
+#include "tests/harness/cli.hpp"
 #include "tests/harness/http_client.hpp"
 #include "tests/harness/server_process.hpp"
 #include "tests/harness/temp_dir.hpp"
@@ -134,13 +132,13 @@ int main(int argc, char** argv) {
   }
   // The log this run left (carts, orders, reservations on one hot product, webhooks, payments)
   // audited: events/s on a log heavier than the recovery bench's cart-only one.
-  const std::string cmd = std::string(BITACORA_BINARY) + " audit --data-dir " + dir.str("data") + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  char line[4096];
+  const auto audit = testing::run_cli("audit --data-dir " + dir.str("data"), true);
   std::printf("audit of this run's log:\n");
-  for (int n = 0; std::fgets(line, sizeof line, pipe); ++n)
-    if (n < 3 || std::strncmp(line, "violation", 9) == 0 || std::strstr(line, "violations:")) std::printf("  %s", line);
-  const int status = pclose(pipe);
-  if (WEXITSTATUS(status) != 0) std::printf("  audit exited %d\n", WEXITSTATUS(status));
+  for (std::size_t n = 0; n < audit.lines.size(); ++n) {
+    const auto& line = audit.lines[n];
+    if (n < 3 || line.starts_with("violation") || line.find("violations:") != std::string::npos)
+      std::printf("  %s\n", line.c_str());
+  }
+  if (audit.exit_code != 0) std::printf("  audit exited %d\n", audit.exit_code);
   return 0;
 }

@@ -10,7 +10,6 @@
 // Usage: bitacora_bench_recovery [--sizes 100000,1000000,10000000] [--memory-carts 100000]
 //        bitacora_bench_recovery --seed-into DIR --events N   (only seed DIR, e.g. to profile audit)
 #include <CLI/CLI.hpp>
-#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -21,6 +20,7 @@
 
 #include "http/jwt.hpp"
 #include "storage/log.hpp"
+#include "tests/harness/cli.hpp"
 #include "tests/harness/http_client.hpp"
 #include "tests/harness/seed_log.hpp"
 #include "tests/harness/server_process.hpp"
@@ -55,15 +55,11 @@ struct AuditRun {
 
 AuditRun run_audit(const std::string& data_dir) {
   auto t = Steady::now();
-  std::string cmd = std::string(BITACORA_BINARY) + " audit --data-dir " + data_dir + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, pipe)) out += buf;
-  int status = pclose(pipe);
+  const auto cli = testing::run_cli("audit --data-dir " + data_dir, true);
+  const std::string out = cli.text();
   AuditRun run;
   run.wall = since(t);
-  if (WEXITSTATUS(status) != 0) std::fprintf(stderr, "audit exited %d:\n%s\n", WEXITSTATUS(status), out.c_str());
+  if (cli.exit_code != 0) std::fprintf(stderr, "audit exited %d:\n%s\n", cli.exit_code, out.c_str());
   auto number_after = [&out](std::size_t from, std::string_view mark) {
     auto at = out.find(mark, from);
     return at == std::string::npos ? 0.0 : std::atof(out.c_str() + at + mark.size());

@@ -1,4 +1,4 @@
-// Running the real binary's subcommands (export, replay, audit) from black-box tests.
+// Running the real binary's subcommands (export, replay, audit) from black-box tests and benchmarks.
 #pragma once
 
 #include <string>
