@@ -109,9 +109,9 @@ class Pass {
   }
 
   // Products are folded here rather than by snapshots::apply_event, so that each event is decoded
-  // once and checked against the state it follows, and the stock invariants after it: all in
-  // O(log reservations), as a popular product holds thousands. Folded even when it does not fit,
-  // as the live actor did.
+  // once and checked against the state it follows, and the stock invariants after it: a lookup
+  // or two per event, never a pass over the reservations, as a popular product holds thousands.
+  // Folded even when it does not fit, as the live actor did.
   template <class At>
   Status fold_product(const At& at, const events::EnvelopeView& e, domain::ProductState& p) {
     auto ev = domain::decode_product_event(e.type, e.data);

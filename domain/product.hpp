@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,7 +87,7 @@ using ProductEvent = std::variant<events::ProductDefined, events::StockAdjusted,
 // Why `event` cannot follow `state` in the log, or nothing when it can: a reservation must be of
 // a positive quantity by an order holding none yet; a release or confirmation must be of exactly
 // what its order holds. Folding only such events from the initial state keeps the reservations
-// adding up to `reserved`, so audit checks that per event in O(log reservations).
+// adding up to `reserved`, so audit checks that per event with one lookup, not a sum.
 [[nodiscard]] std::optional<std::string> misfit(const ProductState& state, const ProductEvent& event);
 
 // The stored form: envelope type and JSON data, and back (unknown type or bad JSON: data_loss).
