@@ -1,7 +1,5 @@
 #include "events/webhook_events.hpp"
 
-#include <simdjson.h>
-
 #include "events/json_fields.hpp"
 #include "support/json_writer.hpp"
 
@@ -29,23 +27,18 @@ std::string to_json(const WebhookReceived& e) {
 }
 
 Result<WebhookReceived> webhook_received_from_json(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(json.data(), json.size()).get(doc))
-    return Error{Errc::data_loss, "WebhookReceived: not JSON"};
+  json::Document doc(json);  // a pooled parser: audit and replay decode one of these per webhook
+  if (!doc.ok()) return Error{Errc::data_loss, "WebhookReceived: not JSON"};
   WebhookReceived e;
-  std::string_view s;
-  std::int64_t at = 0;
-  auto str = [&](const char* k, std::string& out) {
-    if (doc[k].get(s)) return false;
-    out.assign(s);
-    return true;
-  };
-  if (!str("gateway", e.gateway) || !str("key", e.key) || !str("type", e.event_type) ||
-      !str("order_reference", e.order_reference) || !str("query", e.query) || !str("body", e.body) ||
-      doc["received_at_us"].get(at))
-    return Error{Errc::data_loss, "WebhookReceived: missing field"};
-  e.received_at = at;
+  auto& io = doc.reader();
+  io("gateway", e.gateway);
+  io("key", e.key);
+  io("type", e.event_type);
+  io("order_reference", e.order_reference);
+  io("query", e.query);
+  io("body", e.body);
+  io("received_at_us", e.received_at);
+  if (!doc.ok()) return Error{Errc::data_loss, "WebhookReceived: missing field"};
   return e;
 }
 
