@@ -51,8 +51,8 @@ class Pass {
         f_.violation("seq " + std::to_string(last_seq_) + ": its stored bytes do not match the chain head recorded with it");
     }
     for (const auto& [stream, snap] : snapshots_) {
-      auto it = f_.streams.find(stream);
-      if (it == f_.streams.end() || it->second.version < snap.version)
+      const auto* s = f_.streams.find(stream);
+      if (!s || s->version < snap.version)
         f_.violation("snapshot of " + stream + " covers version " + std::to_string(snap.version) +
                      ", which the log does not reach");
     }
@@ -83,9 +83,7 @@ class Pass {
   }
 
   void fold(events::Seq seq, const events::EnvelopeView& e) {
-    auto it = f_.streams.find(e.stream);
-    if (it == f_.streams.end()) it = f_.streams.emplace(std::string(e.stream), Stream{snapshots::initial_state(e.stream)}).first;
-    auto& s = it->second;
+    auto& s = f_.streams.get(e.stream);
     auto at = [&] {
       return "seq " + std::to_string(seq) + " (" + std::string(e.stream) + " v" + std::to_string(e.stream_version) + ")";
     };
@@ -97,7 +95,7 @@ class Pass {
       if (auto r = fold_product(at, e, *p); !r) return f_.violation(at() + ": " + r.error().message);
     } else {
       if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
-      if (e.type == events::PaymentApproved::kType) ++f_.approvals[std::string(snapshots::key_of(e.stream))];
+      if (e.type == events::PaymentApproved::kType) ++s.approvals;
     }
     auto snap = snapshots_.find(e.stream);
     if (snap != snapshots_.end() && snap->second.version == s.version) {
@@ -117,13 +115,25 @@ class Pass {
     auto ev = domain::decode_product_event(e.type, e.data);
     if (!ev) return ev.error();
     if (auto why = domain::misfit(p, *ev)) f_.violation(at() + ": " + *why);
-    if (const auto* c = std::get_if<events::ReservationConfirmed>(&*ev))
-      ++f_.confirmations[{c->order_reference.value(), p.sku.value()}];
+    if (const auto* c = std::get_if<events::ReservationConfirmed>(&*ev)) count_confirmation(at, c->order_reference, p.sku);
     p = domain::apply(std::move(p), std::move(*ev));
     if (p.on_hand < 0 || p.reserved < 0 || p.reserved > p.on_hand)
       f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p.on_hand) + ", reserved " +
                    std::to_string(p.reserved) + ")");
     return ok_status();
+  }
+
+  // Counted on the order's stream, which placed the order before any of its stock was reserved.
+  template <class At>
+  void count_confirmation(const At& at, const OrderRef& order, const Sku& sku) {
+    order_stream_.assign(events::kOrderStreamPrefix);
+    order_stream_.append(order.value());
+    auto* s = f_.streams.find(order_stream_);
+    if (!s || !snapshots::state_if<domain::OrderState>(s->state))
+      return f_.violation(at() + ": confirms the stock of order " + order.value() + ", which has no stream");
+    auto it = std::find_if(s->confirmed.begin(), s->confirmed.end(), [&](const auto& c) { return c.first == sku; });
+    if (it == s->confirmed.end()) s->confirmed.emplace_back(sku, 1);
+    else ++it->second;
   }
 
   // The previous event's digest, as the bytes an envelope's prev_hash holds.
@@ -134,6 +144,7 @@ class Pass {
   Findings& f_;
   std::optional<events::Seq> chain_start_;
   std::map<std::string, snapshots::Snapshot, std::less<>> snapshots_;
+  std::string order_stream_;  // count_confirmation's key, its buffer reused
   crypto::Digest prev_digest_{};
   events::Seq last_seq_ = 0;
   std::uint64_t count_ = 0;
@@ -202,11 +213,11 @@ int audit(const AuditFlags& flags, std::ostream& out) {
   // Summary.
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::map<std::string, std::uint64_t> kinds, orders, webhooks;
-  for (const auto& [stream, st] : f.streams) {
-    ++kinds[std::string(stream.substr(0, stream.find('/')))];
+  f.streams.for_each([&](const Stream& st) {
+    ++kinds[st.name.substr(0, st.name.find('/'))];
     if (const auto* o = snapshots::state_if<domain::OrderState>(st.state)) ++orders[std::string(domain::to_string(o->status))];
     if (const auto* w = snapshots::state_if<domain::WebhookSummary>(st.state)) ++webhooks[std::string(domain::to_string(w->status))];
-  }
+  });
   auto list = [](const std::map<std::string, std::uint64_t>& m) {
     std::string text;
     for (const auto& [k, v] : m) text += (text.empty() ? "" : ", ") + k + " " + std::to_string(v);

@@ -6,7 +6,8 @@
 //   - reservations: each belongs to an order still waiting for payment (pending_payment, or
 //     needs_attention, whose stock a person must resolve), for exactly the order's quantity;
 //   - payments: a paid (or later refunded) order confirmed each line's stock exactly once, any
-//     other order none, and no order was approved twice;
+//     other order none, no order was approved twice, and no product confirmed stock for an order
+//     whose stream does not exist (yet);
 //   - time: every order waiting for payment has its expiry timer, every pending webhook its
 //     processing timer (a webhook without one would never leave `pending`);
 //   - snapshots: each decodes and equals the state rebuilt at its version.

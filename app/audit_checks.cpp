@@ -12,30 +12,29 @@ namespace {
 
 using domain::OrderStatus;
 
-std::string where(const Stream& s, const std::string& stream) {
-  return "seq " + std::to_string(s.last_seq) + " (" + stream + " v" + std::to_string(s.version) + ")";
+std::string where(const Stream& s) {
+  return "seq " + std::to_string(s.last_seq) + " (" + s.name + " v" + std::to_string(s.version) + ")";
 }
 
 const domain::OrderState* order_of(const Findings& f, const std::string& ref) {
-  auto it = f.streams.find(std::string(events::kOrderStreamPrefix) + ref);
-  if (it == f.streams.end()) return nullptr;
-  return snapshots::state_if<domain::OrderState>(it->second.state);
+  const auto* s = f.streams.find(std::string(events::kOrderStreamPrefix) + ref);
+  return s ? snapshots::state_if<domain::OrderState>(s->state) : nullptr;
 }
 
 bool holds_stock(OrderStatus s) { return s == OrderStatus::pending_payment || s == OrderStatus::needs_attention; }
 
-void check_reservations(Findings& f, const std::string& stream, const Stream& s, const domain::ProductState& p) {
+void check_reservations(Findings& f, const Stream& s, const domain::ProductState& p) {
   // In order of reference, so that two audits of one log print the same report.
   std::vector<std::pair<OrderRef, std::int64_t>> held(p.reservations.begin(), p.reservations.end());
   std::sort(held.begin(), held.end());
   for (const auto& [ref, units] : held) {
     const auto* order = order_of(f, ref.value());
     if (!order || !order->placed) {
-      f.violation(where(s, stream) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", an order never placed");
+      f.violation(where(s) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", an order never placed");
       continue;
     }
     if (!holds_stock(order->status)) {
-      f.violation(where(s, stream) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", which is " +
+      f.violation(where(s) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", which is " +
                   std::string(domain::to_string(order->status)));
       continue;
     }
@@ -43,55 +42,53 @@ void check_reservations(Findings& f, const std::string& stream, const Stream& s,
     for (const auto& [sku, qty] : domain::lines_of(*order))
       if (sku == p.sku) ordered = qty;
     if (ordered != units)
-      f.violation(where(s, stream) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", which ordered " +
+      f.violation(where(s) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", which ordered " +
                   std::to_string(ordered));
   }
 }
 
-void check_order(Findings& f, const std::string& stream, const Stream& s, const domain::OrderState& o) {
+void check_order(Findings& f, const Stream& s, const domain::OrderState& o) {
   if (!o.placed) return;
   const bool paid = o.status == OrderStatus::paid || o.status == OrderStatus::refunded;
   for (const auto& [sku, qty] : domain::lines_of(o)) {
-    auto it = f.confirmations.find({o.reference.value(), sku.value()});
-    const int confirmed = it == f.confirmations.end() ? 0 : it->second;
+    const int confirmed = s.confirmations_of(sku);
     if (paid && confirmed != 1)
-      f.violation(where(s, stream) + ": paid, but its stock of " + sku.value() + " was confirmed " + std::to_string(confirmed) +
+      f.violation(where(s) + ": paid, but its stock of " + sku.value() + " was confirmed " + std::to_string(confirmed) +
                   " times");
     if (!paid && confirmed != 0)
-      f.violation(where(s, stream) + ": " + std::string(domain::to_string(o.status)) + ", yet its stock of " + sku.value() +
+      f.violation(where(s) + ": " + std::string(domain::to_string(o.status)) + ", yet its stock of " + sku.value() +
                   " was confirmed");
     // A pending order holds every line. (needs_attention may or may not: a mismatch while pending
     // keeps its reservations, an approval after the order ended has none; check_reservations
     // checks whatever it holds.)
     if (o.status == OrderStatus::pending_payment) {
-      auto product = f.streams.find(std::string(events::kProductStreamPrefix) + sku.value());
-      const auto* p = product == f.streams.end() ? nullptr : snapshots::state_if<domain::ProductState>(product->second.state);
+      const auto* product = f.streams.find(std::string(events::kProductStreamPrefix) + sku.value());
+      const auto* p = product ? snapshots::state_if<domain::ProductState>(product->state) : nullptr;
       if (!p || !p->reservations.count(o.reference))
-        f.violation(where(s, stream) + ": " + std::string(domain::to_string(o.status)) + " but holds no reservation of " +
+        f.violation(where(s) + ": " + std::string(domain::to_string(o.status)) + " but holds no reservation of " +
                     sku.value());
     }
   }
-  if (auto it = f.approvals.find(o.reference.value()); it != f.approvals.end() && it->second > 1)
-    f.violation(where(s, stream) + ": payment approved " + std::to_string(it->second) + " times");
+  if (s.approvals > 1) f.violation(where(s) + ": payment approved " + std::to_string(s.approvals) + " times");
   if (o.status == OrderStatus::pending_payment && !f.timers.count({actors::kReservationExpiry, o.reference.value()}))
-    f.violation(where(s, stream) + ": waiting for payment with no expiry timer: its stock would never be released");
+    f.violation(where(s) + ": waiting for payment with no expiry timer: its stock would never be released");
 }
 
-void check_webhook(Findings& f, const std::string& stream, const Stream& s, const domain::WebhookSummary& w) {
+void check_webhook(Findings& f, const Stream& s, const domain::WebhookSummary& w) {
   if (w.status == domain::WebhookStatus::processing)
-    f.violation(where(s, stream) + ": left processing");
+    f.violation(where(s) + ": left processing");
   if (w.status == domain::WebhookStatus::pending && !f.timers.count({actors::kWebhookTimer, w.key}))
-    f.violation(where(s, stream) + ": pending with no processing timer: it would never be processed");
+    f.violation(where(s) + ": pending with no processing timer: it would never be processed");
 }
 
 }  // namespace
 
 void check_cross_aggregate(Findings& f) {
-  for (const auto& [stream, s] : f.streams) {
-    if (const auto* p = snapshots::state_if<domain::ProductState>(s.state)) check_reservations(f, stream, s, *p);
-    else if (const auto* o = snapshots::state_if<domain::OrderState>(s.state)) check_order(f, stream, s, *o);
-    else if (const auto* w = snapshots::state_if<domain::WebhookSummary>(s.state)) check_webhook(f, stream, s, *w);
-  }
+  f.streams.for_each([&](const Stream& s) {
+    if (const auto* p = snapshots::state_if<domain::ProductState>(s.state)) check_reservations(f, s, *p);
+    else if (const auto* o = snapshots::state_if<domain::OrderState>(s.state)) check_order(f, s, *o);
+    else if (const auto* w = snapshots::state_if<domain::WebhookSummary>(s.state)) check_webhook(f, s, *w);
+  });
 }
 
 }  // namespace bitacora::app::audit_detail

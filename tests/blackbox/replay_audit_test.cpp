@@ -2,6 +2,7 @@
 // the live server (API.md §6), and audit's verdict on a tampered log and on one no correct server writes.
 #include <catch2/catch.hpp>
 
+#include "domain/order.hpp"
 #include "domain/product.hpp"
 #include "tests/harness/cli.hpp"
 #include "tests/harness/json.hpp"
@@ -187,4 +188,46 @@ TEST_CASE("audit names the event that over-reserves a product and the one that r
   CHECK(contains(run, "violation: seq 4 (product/sku-1 v4): stock invariant broken (on_hand 2, reserved 3)"));
   CHECK(contains(run, "violation: seq 5 (product/sku-1 v5): releases 1 units of order ORD-A, which holds 2"));
   CHECK_FALSE(contains(run, "violation: seq 3 "));
+}
+
+TEST_CASE("audit names an order approved twice, a paid order whose stock was never confirmed, and a confirmation for an order never placed",
+          "[blackbox][audit]") {
+  TempDir dir;
+  const std::string data = dir.str("data");
+  using namespace bitacora::events;
+  auto product = [](bitacora::domain::ProductEvent e) {
+    return bitacora::storage::NewEvent{"product/sku-1", std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
+  };
+  auto order = [](const std::string& ref, bitacora::domain::OrderEvent e) {
+    return bitacora::storage::NewEvent{"order/" + ref, std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
+  };
+  auto placed = [](const std::string& ref) {
+    return OrderPlaced{bitacora::OrderRef(ref), bitacora::UserId("u-1"), {OrderLine{bitacora::Sku("sku-1"), 1, 1500}}, 1500,
+                       "COP", "wompi", 0, ""};
+  };
+  auto approved = [](const std::string& tx) { return PaymentApproved{"wompi", tx, "APPROVED", 1500, "COP"}; };
+  const bitacora::OrderRef a("ORD-A"), b("ORD-B"), ghost("ORD-GHOST");
+  append_undecided(data, {
+                             product(ProductDefined{bitacora::Sku("sku-1"), "Mug", 1500, "COP"}),  // seq 1
+                             product(StockAdjusted{5, "set", 5}),                                  // seq 2
+                             order("ORD-A", placed("ORD-A")),                                      // seq 3
+                             product(StockReserved{a, 1}),                                         // seq 4
+                             order("ORD-A", approved("tx-1")),                                     // seq 5
+                             product(ReservationConfirmed{a, 1}),                                  // seq 6
+                             order("ORD-A", approved("tx-2")),                                     // seq 7: a second approval
+                             order("ORD-B", placed("ORD-B")),                                      // seq 8
+                             product(StockReserved{b, 1}),                                         // seq 9
+                             order("ORD-B", approved("tx-3")),                                     // seq 10: never confirmed
+                             product(StockReserved{ghost, 1}),                                     // seq 11
+                             product(ReservationConfirmed{ghost, 1}),                              // seq 12: no such order
+                         });
+  auto run = run_cli("audit --data-dir " + data);
+  INFO(run.text());
+  CHECK(run.exit_code == 1);
+  CHECK(contains(run, "violation: seq 7 (order/ORD-A v3): payment approved 2 times"));
+  CHECK(contains(run, "violation: seq 10 (order/ORD-B v2): paid, but its stock of sku-1 was confirmed 0 times"));
+  CHECK(contains(run, "violation: seq 12 (product/sku-1 v7): confirms the stock of order ORD-GHOST, which has no stream"));
+  CHECK(contains(run, "holds 1 units for ORD-B, which is paid"));
+  CHECK_FALSE(contains(run, "ORD-A, which"));
+  CHECK_FALSE(contains(run, "(order/ORD-A v3): paid, but"));
 }
