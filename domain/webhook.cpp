@@ -1,5 +1,7 @@
 #include "domain/webhook.hpp"
 
+#include <utility>
+
 #include "events/json_fields.hpp"
 #include "support/json_writer.hpp"
 
@@ -33,15 +35,24 @@ bool parse_webhook_status(std::string_view text, WebhookStatus& out) noexcept {
   return false;
 }
 
-WebhookSummary apply(const events::WebhookReceived& e) {
+namespace {
+
+// E is WebhookReceived, const or not: its strings are copied or moved accordingly.
+template <class E>
+WebhookSummary summary_of(E&& e) {
   WebhookSummary s;
-  s.gateway = e.gateway;
-  s.key = e.key;
-  s.event_type = e.event_type;
-  s.order_reference = e.order_reference;
+  s.gateway = std::forward<E>(e).gateway;
+  s.key = std::forward<E>(e).key;
+  s.event_type = std::forward<E>(e).event_type;
+  s.order_reference = std::forward<E>(e).order_reference;
   s.received_at = e.received_at;
   return s;
 }
+
+}  // namespace
+
+WebhookSummary apply(const events::WebhookReceived& e) { return summary_of(e); }
+WebhookSummary apply(events::WebhookReceived&& e) { return summary_of(std::move(e)); }
 
 WebhookSummary apply(WebhookSummary s, const events::WebhookSucceeded& e) {
   s.status = WebhookStatus::succeeded;

@@ -31,6 +31,7 @@ struct WebhookSummary {
 };
 
 [[nodiscard]] WebhookSummary apply(const events::WebhookReceived& e);
+[[nodiscard]] WebhookSummary apply(events::WebhookReceived&& e);  // moves its strings
 [[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookSucceeded& e);
 [[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookAttemptFailed& e);
 [[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookFailed& e);

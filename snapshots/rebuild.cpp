@@ -27,7 +27,8 @@ Status apply_webhook(AnyState& state, const events::EnvelopeView& e) {
     if (started) return Error{Errc::data_loss, "a second WebhookReceived on one webhook stream"};
     auto r = events::webhook_received_from_json(e.data);
     if (!r) return r.error();
-    state = std::make_unique<domain::WebhookSummary>(domain::apply(*r));
+    if (s) *s = domain::apply(std::move(*r));  // the state initial_state made
+    else state = std::make_unique<domain::WebhookSummary>(domain::apply(std::move(*r)));
     return ok_status();
   }
   if (!s) return Error{Errc::data_loss, "not a webhook stream"};
