@@ -171,6 +171,8 @@ std::vector<Key> make_keys() {
 
       positive("webhooks", "signature_tolerance_seconds",
                [](Config& c) -> auto& { return c.gateways.signature_tolerance_seconds; }),
+      text("webhooks", "api_ca_file", [](Config& c) -> auto& { return c.gateways.api_ca_file; },
+           "a path to a PEM file of certificate authorities", non_empty),
 
       positive("reservations", "ttl_seconds", [](Config& c) -> auto& { return c.reservations.ttl_seconds; }),
       retry_schedule(),

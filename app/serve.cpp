@@ -47,6 +47,14 @@ int serve(const Config& config, const ServeFlags& flags) {
   const Clock& clock = SystemClock::instance();
   metrics::Registry metrics;
 
+  // Gateway APIs' client (Mercado Pago's payments); reset before the processor goes (its callbacks use it).
+  auto opened = http::gateways::ApiClient::open({std::chrono::seconds(10), config.gateways.api_ca_file});
+  if (!opened) {
+    app_log().critical("{}", opened.error().message);
+    return 1;
+  }
+  auto api_client = std::move(*opened);
+
   auto log = storage::EventLog::open(config.storage);
   if (!log) {
     app_log().critical("{}", log.error().message);
@@ -74,8 +82,6 @@ int serve(const Config& config, const ServeFlags& flags) {
   aggregates.idle = static_cast<Micros>(config.actors.idle_seconds) * 1'000'000;
   aggregates.max_alive = static_cast<std::size_t>(config.actors.max_alive);
   actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds, aggregates});
-  // Mercado Pago's payments API client; reset before the processor goes (its callbacks use it).
-  auto api_client = std::make_unique<http::gateways::ApiClient>();
   actors::WebhookProcessor processor(deps, commerce, http::gateways::make_interpreter(config.gateways, *api_client),
                                      config.retries.schedule_seconds);
   auto scheduler = actors::Scheduler::start(

@@ -79,8 +79,10 @@ struct ApiClient::Impl {
   net::ssl::context tls{net::ssl::context::tls_client};
   std::thread thread;
 
-  explicit Impl(std::chrono::milliseconds t) : timeout(t) {
+  // `loaded` is set to the outcome of loading options.ca_file (success when there is none).
+  Impl(const ApiClientOptions& options, boost::system::error_code& loaded) : timeout(options.timeout) {
     tls.set_default_verify_paths();
+    if (!options.ca_file.empty()) tls.load_verify_file(options.ca_file, loaded);
     tls.set_verify_mode(net::ssl::verify_peer);
     thread = std::thread([this] { ioc.run(); });
   }
@@ -113,7 +115,20 @@ struct ApiClient::Impl {
   }
 };
 
-ApiClient::ApiClient(std::chrono::milliseconds timeout) : impl_(std::make_unique<Impl>(timeout)) {}
+ApiClient::ApiClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+ApiClient::ApiClient(std::chrono::milliseconds timeout) {
+  boost::system::error_code none;  // no ca_file: nothing to load
+  impl_ = std::make_unique<Impl>(ApiClientOptions{timeout, {}}, none);
+}
+
+Result<std::unique_ptr<ApiClient>> ApiClient::open(const ApiClientOptions& options) {
+  boost::system::error_code loaded;
+  auto impl = std::make_unique<Impl>(options, loaded);
+  if (loaded)
+    return Error{Errc::invalid_argument, "cannot read certificate authorities from " + options.ca_file + ": " + loaded.message()};
+  return std::unique_ptr<ApiClient>(new ApiClient(std::move(impl)));
+}
 ApiClient::~ApiClient() = default;
 
 void ApiClient::get(const std::string& url, std::vector<std::pair<std::string, std::string>> headers,

@@ -32,6 +32,7 @@ struct GatewayConfig {
   StripeConfig stripe;
   std::map<std::string, Secret> standard_webhooks;  // [standard_webhooks.<source>] secret = "whsec_…"
   int signature_tolerance_seconds = 300;            // Stripe and Standard Webhooks timestamp window
+  std::string api_ca_file;  // [webhooks] api_ca_file: PEM authorities trusted for gateway APIs besides the system's
 };
 
 }  // namespace bitacora::http::gateways

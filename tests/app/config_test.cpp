@@ -69,6 +69,7 @@ TEST_CASE("empty text gives the documented defaults", "[config]") {
   CHECK_FALSE(config->gateways.mercadopago.allow_ipn);
   CHECK(config->gateways.standard_webhooks.empty());
   CHECK(config->gateways.signature_tolerance_seconds == 300);
+  CHECK(config->gateways.api_ca_file.empty());
   CHECK(config->reservations.ttl_seconds == 900);
   CHECK(config->retries.schedule_seconds == std::vector<int>{60, 300, 900});
   CHECK(config->log.level == "info");
@@ -138,6 +139,7 @@ storage.sync = false
 wompi.api_base = "http://127.0.0.1:9000"
 mercadopago.allow_ipn = true
 webhooks.signature_tolerance_seconds = 30
+webhooks.api_ca_file = "/etc/bitacora/proxy-ca.pem"
 reservations.ttl_seconds = 2
 retries.schedule_seconds = [1]
 log.level = "off"
@@ -159,6 +161,7 @@ log.level = "off"
   CHECK(config->gateways.wompi.api_base == "http://127.0.0.1:9000");
   CHECK(config->gateways.mercadopago.allow_ipn);
   CHECK(config->gateways.signature_tolerance_seconds == 30);
+  CHECK(config->gateways.api_ca_file == "/etc/bitacora/proxy-ca.pem");
   CHECK(config->reservations.ttl_seconds == 2);
   CHECK(config->retries.schedule_seconds == std::vector<int>{1});
   CHECK(config->log.level == "off");

@@ -215,3 +215,12 @@ TEST_CASE("a stream's events are read oldest first, by encoded or plain stream n
   CHECK(Json(c.get("/api/streams/nothing/here/events", admin).body).size("/items") == 0);
   CHECK(c.get("/api/streams/webhook/stripe:evt_stream/events?limit=0", admin).status == 400);
 }
+
+TEST_CASE("a server whose webhooks.api_ca_file cannot be read does not start, and its log names the file",
+          "[blackbox][config][tls]") {
+  TempDir dir;
+  const std::string missing = dir.str("no-such-ca.pem");
+  ServerProcess server(dir.str(), test_config(dir.str("data"), "[webhooks]\napi_ca_file = \"" + missing + "\"\n"));
+  CHECK_THROWS_WITH(server.start(), Catch::Contains("exited during start-up") && Catch::Contains(missing));
+  CHECK_FALSE(server.running());
+}
