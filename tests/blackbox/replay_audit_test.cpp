@@ -28,6 +28,14 @@ Json final_state(const CliRun& run) {
 
 bool contains(const CliRun& run, const std::string& text) { return run.text().find(text) != std::string::npos; }
 
+// Events for append_undecided: on sku-1's product stream, and on an order's stream.
+bitacora::storage::NewEvent product(const bitacora::domain::ProductEvent& e) {
+  return {"product/sku-1", std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
+}
+bitacora::storage::NewEvent order(const std::string& ref, const bitacora::domain::OrderEvent& e) {
+  return {"order/" + ref, std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
+}
+
 }  // namespace
 
 TEST_CASE("replay --to-seq shows a cart's quantities and a product's reservations as they were at that event",
@@ -170,9 +178,6 @@ TEST_CASE("audit names the event that over-reserves a product and the one that r
           "[blackbox][audit]") {
   TempDir dir;
   const std::string data = dir.str("data");
-  auto product = [](bitacora::domain::ProductEvent e) {
-    return bitacora::storage::NewEvent{"product/sku-1", std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
-  };
   using namespace bitacora::events;
   const bitacora::OrderRef a("ORD-A"), b("ORD-B");
   append_undecided(data, {
@@ -195,12 +200,6 @@ TEST_CASE("audit names an order approved twice, a paid order whose stock was nev
   TempDir dir;
   const std::string data = dir.str("data");
   using namespace bitacora::events;
-  auto product = [](bitacora::domain::ProductEvent e) {
-    return bitacora::storage::NewEvent{"product/sku-1", std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
-  };
-  auto order = [](const std::string& ref, bitacora::domain::OrderEvent e) {
-    return bitacora::storage::NewEvent{"order/" + ref, std::string(bitacora::domain::type_of(e)), bitacora::domain::to_json(e)};
-  };
   auto placed = [](const std::string& ref) {
     return OrderPlaced{bitacora::OrderRef(ref), bitacora::UserId("u-1"), {OrderLine{bitacora::Sku("sku-1"), 1, 1500}}, 1500,
                        "COP", "wompi", 0, ""};

@@ -55,6 +55,11 @@ TEST_CASE("WebhookReceived keeps the raw body exactly", "[events]") {
   CHECK(back->key == e.key);
   CHECK(back->received_at == 42);
   CHECK(back->query == "a=1");
+  // The stored text, field for field (export prints it as the event's `data`).
+  CHECK(events::to_json(events::WebhookReceived{"wompi", "wompi:tx-1", "transaction.updated", "ORD-2", 1'700'000'000'123'456,
+                                                "", "{}"}) ==
+        R"({"gateway":"wompi","key":"wompi:tx-1","type":"transaction.updated","order_reference":"ORD-2",)"
+        R"("received_at":"2023-11-14T22:13:20.123Z","received_at_us":1700000000123456,"query":"","body":"{}"})");
 }
 
 TEST_CASE("a format-1 envelope, written before the hash chain, is still read, without a chain hash", "[events]") {
