@@ -131,9 +131,7 @@ class Pass {
     auto* s = f_.streams.find(order_stream_);
     if (!s || !snapshots::state_if<domain::OrderState>(s->state))
       return f_.violation(at() + ": confirms the stock of order " + order.value() + ", which has no stream");
-    auto it = std::find_if(s->confirmed.begin(), s->confirmed.end(), [&](const auto& c) { return c.first == sku; });
-    if (it == s->confirmed.end()) s->confirmed.emplace_back(sku, 1);
-    else ++it->second;
+    s->count_confirmation(sku);
   }
 
   // The previous event's digest, as the bytes an envelope's prev_hash holds.

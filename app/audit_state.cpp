@@ -6,6 +6,12 @@
 
 namespace bitacora::app::audit_detail {
 
+void Stream::count_confirmation(const Sku& sku) {
+  auto it = std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
+  if (it == confirmed.end()) confirmed.emplace_back(sku, 1);
+  else ++it->second;
+}
+
 int Stream::confirmations_of(const Sku& sku) const {
   auto it = std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
   return it == confirmed.end() ? 0 : it->second;

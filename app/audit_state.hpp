@@ -27,6 +27,7 @@ struct Stream {
   int approvals = 0;
   std::vector<std::pair<Sku, int>> confirmed;
 
+  void count_confirmation(const Sku& sku);
   [[nodiscard]] int confirmations_of(const Sku& sku) const;
 };
 
@@ -47,7 +48,6 @@ class StreamTable {
   // The stream named `name`, added with snapshots::initial_state(name) if it is new.
   Stream& get(std::string_view name);
 
-  [[nodiscard]] std::size_t size() const noexcept { return size_; }
   // In the order the streams appeared.
   template <class F>
   void for_each(F&& visit) const {

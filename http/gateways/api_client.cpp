@@ -129,6 +129,7 @@ Result<std::unique_ptr<ApiClient>> ApiClient::open(const ApiClientOptions& optio
     return Error{Errc::invalid_argument, "cannot read certificate authorities from " + options.ca_file + ": " + loaded.message()};
   return std::unique_ptr<ApiClient>(new ApiClient(std::move(impl)));
 }
+
 ApiClient::~ApiClient() = default;
 
 void ApiClient::get(const std::string& url, std::vector<std::pair<std::string, std::string>> headers,
