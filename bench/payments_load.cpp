@@ -1,13 +1,13 @@
 // End-to-end payments benchmark (issue: webhook processing). Against the real `bitacora serve`
 // binary with a fresh data directory:
-//   1. N shoppers check out one unit each (setup, not measured);
+//   1. N shoppers change their carts (once each unless --cart-changes) and check out (setup, not measured);
 //   2. their Wompi APPROVED notifications are posted as fast as 64 keep-alive connections allow;
 //   3. the run waits until no webhook is pending and no reservation is held.
 // It prints webhooks/s accepted, the time from the first post until every order was paid,
 // payments applied per second over that time, and the latency from a webhook's 200 to its
 // PaymentApproved event (the event's own `at`), p50/p99/max, over every order. Then `bitacora
 // audit` over the log the run left (orders and webhooks, not only carts), with its events/s.
-// Usage: bitacora_bench_payments [--orders 20000] [--connections 64] [--keep-log DIR]
+// Usage: bitacora_bench_payments [--orders 20000] [--connections 64] [--cart-changes 1] [--keep-log DIR]
 // (--keep-log: a copy of the run's data directory is left in DIR, to profile `bitacora audit`).
 #include <CLI/CLI.hpp>
 #include <simdjson.h>
@@ -46,12 +46,15 @@ double percentile(std::vector<double> v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int orders = 20'000, connections = 64;
+  int orders = 20'000, connections = 64, cart_changes = 1;
   std::string keep_log;
   CLI::App cli{"Checkouts, then their Wompi approvals as fast as they are accepted, until every order is paid; "
                "then bitacora audit over the log"};
   cli.add_option("--orders", orders, "Orders checked out and paid")->check(CLI::PositiveNumber);
   cli.add_option("--connections", connections, "Keep-alive connections")->check(CLI::PositiveNumber);
+  cli.add_option("--cart-changes", cart_changes,
+                 "Cart changes each shopper makes before checking out (1-1000), for a log closer to a shop's")
+      ->check(CLI::Range(1, 1000));
   cli.add_option("--keep-log", keep_log, "Leave a copy of the run's data directory here (to profile bitacora audit)");
   CLI11_PARSE(cli, argc, argv);
   testing::TempDir dir;
@@ -64,15 +67,19 @@ int main(int argc, char** argv) {
               {h.begin(), h.end()});
   }
 
-  // Setup: a cart and a checkout per shopper.
-  std::vector<std::string> carts, checkouts;
+  // Setup: each shopper's cart changes (the quantity goes 1, 2, 3, 1, 2, 3 …: each change is an
+  // event), then a checkout per shopper.
+  std::vector<std::vector<std::string>> cart_rounds(static_cast<std::size_t>(cart_changes));
+  std::vector<std::string> checkouts;
   for (int u = 0; u < orders; ++u) {
     std::vector<std::pair<std::string, std::string>> who{
         {"Authorization", "Bearer " + http::sign_jwt_hs256(R"({"sub":"payer-)" + std::to_string(u) + R"("})", "test-jwt-secret")}};
-    carts.push_back(bench::wire_request("POST", "/api/cart/bulk-update", R"({"bench-1":1})", who));
+    for (int k = 0; k < cart_changes; ++k)
+      cart_rounds[static_cast<std::size_t>(k)].push_back(
+          bench::wire_request("POST", "/api/cart/bulk-update", R"({"bench-1":)" + std::to_string(1 + k % 3) + "}", who));
     checkouts.push_back(bench::wire_request("POST", "/api/checkout", R"({"gateway":"wompi"})", who));
   }
-  (void)bench::drive(server.port(), carts, connections);
+  for (const auto& round : cart_rounds) (void)bench::drive(server.port(), round, connections);
   auto placed = bench::drive(server.port(), checkouts, connections, true);
   std::vector<std::string> approvals;
   std::vector<std::string> references;
@@ -91,8 +98,9 @@ int main(int argc, char** argv) {
     auto w = testing::wompi_webhook("tx-" + std::to_string(u), "APPROVED", amount, std::string(ref), now);
     approvals.push_back(bench::wire_request("POST", w.target, w.body, w.headers));
   }
-  std::printf("payments: %d checked-out orders, their Wompi approvals over %d connections, one client thread\n", orders,
-              connections);
+  std::printf("payments: %d checked-out orders (%d cart changes each before), their Wompi approvals over %d connections, "
+              "one client thread\n",
+              orders, cart_changes, connections);
 
   // The measured part.
   const auto started = std::chrono::steady_clock::now();
