@@ -95,7 +95,7 @@ class Pass {
       if (auto r = fold_product(at, e, *p); !r) return f_.violation(at() + ": " + r.error().message);
     } else {
       if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
-      if (e.type == events::PaymentApproved::kType) ++s.approvals;
+      if (e.type == events::PaymentApproved::kType) s.count_approval();
     }
     auto snap = snapshots_.find(e.stream);
     if (snap != snapshots_.end() && snap->second.version == s.version) {

@@ -69,7 +69,7 @@ void check_order(Findings& f, const Stream& s, const domain::OrderState& o) {
                     sku.value());
     }
   }
-  if (s.approvals > 1) f.violation(where(s) + ": payment approved " + std::to_string(s.approvals) + " times");
+  if (s.approvals() > 1) f.violation(where(s) + ": payment approved " + std::to_string(s.approvals()) + " times");
   if (o.status == OrderStatus::pending_payment && !f.timers.count({actors::kReservationExpiry, o.reference.value()}))
     f.violation(where(s) + ": waiting for payment with no expiry timer: its stock would never be released");
 }

@@ -6,13 +6,22 @@
 
 namespace bitacora::app::audit_detail {
 
+void Stream::count_approval() {
+  if (!tally) tally = std::make_unique<OrderTally>();
+  ++tally->approvals;
+}
+
 void Stream::count_confirmation(const Sku& sku) {
+  if (!tally) tally = std::make_unique<OrderTally>();
+  auto& confirmed = tally->confirmed;
   auto it = std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
   if (it == confirmed.end()) confirmed.emplace_back(sku, 1);
   else ++it->second;
 }
 
 int Stream::confirmations_of(const Sku& sku) const {
+  if (!tally) return 0;
+  const auto& confirmed = tally->confirmed;
   auto it = std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
   return it == confirmed.end() ? 0 : it->second;
 }

@@ -16,18 +16,25 @@
 
 namespace bitacora::app::audit_detail {
 
+// An order's tallies from the log: its PaymentApproved events, and the ReservationConfirmed events
+// products recorded for it.
+struct OrderTally {
+  int approvals = 0;
+  std::vector<std::pair<Sku, int>> confirmed;  // sku → count
+};
+
 struct Stream {
   std::string name;
   snapshots::AnyState state;
   std::uint64_t version = 0;
   events::Seq last_seq = 0;
-  // An order's tallies from the log: its PaymentApproved events, and the ReservationConfirmed
-  // events products recorded for it (sku → count). Kept beside the order rather than in tables of
-  // their own, so that counting one costs no lookup beyond the stream's.
-  int approvals = 0;
-  std::vector<std::pair<Sku, int>> confirmed;
+  // Kept beside the order rather than in tables of their own, so that counting costs no lookup
+  // beyond the stream's; boxed, so that carts and webhooks carry 8 bytes for it, not 32.
+  std::unique_ptr<OrderTally> tally;
 
+  void count_approval();
   void count_confirmation(const Sku& sku);
+  [[nodiscard]] int approvals() const noexcept { return tally ? tally->approvals : 0; }
   [[nodiscard]] int confirmations_of(const Sku& sku) const;
 };
 
