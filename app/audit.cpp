@@ -126,9 +126,7 @@ class Pass {
   // Counted on the order's stream, which placed the order before any of its stock was reserved.
   template <class At>
   void count_confirmation(const At& at, const OrderRef& order, const Sku& sku) {
-    order_stream_.assign(events::kOrderStreamPrefix);
-    order_stream_.append(order.value());
-    auto* s = f_.streams.find(order_stream_);
+    auto* s = f_.streams.find(events::order_stream(order));
     if (!s || !snapshots::state_if<domain::OrderState>(s->state))
       return f_.violation(at() + ": confirms the stock of order " + order.value() + ", which has no stream");
     s->count_confirmation(sku);
@@ -142,7 +140,6 @@ class Pass {
   Findings& f_;
   std::optional<events::Seq> chain_start_;
   std::map<std::string, snapshots::Snapshot, std::less<>> snapshots_;
-  std::string order_stream_;  // count_confirmation's key, its buffer reused
   crypto::Digest prev_digest_{};
   events::Seq last_seq_ = 0;
   std::uint64_t count_ = 0;

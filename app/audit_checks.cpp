@@ -16,8 +16,8 @@ std::string where(const Stream& s) {
   return "seq " + std::to_string(s.last_seq) + " (" + s.name + " v" + std::to_string(s.version) + ")";
 }
 
-const domain::OrderState* order_of(const Findings& f, const std::string& ref) {
-  const auto* s = f.streams.find(std::string(events::kOrderStreamPrefix) + ref);
+const domain::OrderState* order_of(const Findings& f, const OrderRef& ref) {
+  const auto* s = f.streams.find(events::order_stream(ref));
   return s ? snapshots::state_if<domain::OrderState>(s->state) : nullptr;
 }
 
@@ -28,7 +28,7 @@ void check_reservations(Findings& f, const Stream& s, const domain::ProductState
   std::vector<std::pair<OrderRef, std::int64_t>> held(p.reservations.begin(), p.reservations.end());
   std::sort(held.begin(), held.end());
   for (const auto& [ref, units] : held) {
-    const auto* order = order_of(f, ref.value());
+    const auto* order = order_of(f, ref);
     if (!order || !order->placed) {
       f.violation(where(s) + ": holds " + std::to_string(units) + " units for " + ref.value() + ", an order never placed");
       continue;
@@ -62,7 +62,7 @@ void check_order(Findings& f, const Stream& s, const domain::OrderState& o) {
     // keeps its reservations, an approval after the order ended has none; check_reservations
     // checks whatever it holds.)
     if (o.status == OrderStatus::pending_payment) {
-      const auto* product = f.streams.find(std::string(events::kProductStreamPrefix) + sku.value());
+      const auto* product = f.streams.find(events::product_stream(sku));
       const auto* p = product ? snapshots::state_if<domain::ProductState>(product->state) : nullptr;
       if (!p || !p->reservations.count(o.reference))
         f.violation(where(s) + ": " + std::string(domain::to_string(o.status)) + " but holds no reservation of " +

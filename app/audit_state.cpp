@@ -6,6 +6,16 @@
 
 namespace bitacora::app::audit_detail {
 
+namespace {
+
+// An order has a line or two: a scan beats any map.
+template <class Confirmed>
+auto find_sku(Confirmed& confirmed, const Sku& sku) {
+  return std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
+}
+
+}  // namespace
+
 void Stream::count_approval() {
   if (!tally) tally = std::make_unique<OrderTally>();
   ++tally->approvals;
@@ -14,16 +24,14 @@ void Stream::count_approval() {
 void Stream::count_confirmation(const Sku& sku) {
   if (!tally) tally = std::make_unique<OrderTally>();
   auto& confirmed = tally->confirmed;
-  auto it = std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
-  if (it == confirmed.end()) confirmed.emplace_back(sku, 1);
-  else ++it->second;
+  if (auto it = find_sku(confirmed, sku); it != confirmed.end()) ++it->second;
+  else confirmed.emplace_back(sku, 1);
 }
 
 int Stream::confirmations_of(const Sku& sku) const {
   if (!tally) return 0;
-  const auto& confirmed = tally->confirmed;
-  auto it = std::find_if(confirmed.begin(), confirmed.end(), [&](const auto& c) { return c.first == sku; });
-  return it == confirmed.end() ? 0 : it->second;
+  auto it = find_sku(tally->confirmed, sku);
+  return it == tally->confirmed.end() ? 0 : it->second;
 }
 
 StreamTable::StreamTable() : slots_(0, SlotHash{}, SlotEq{this}) {}
