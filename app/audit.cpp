@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <ostream>
+#include <variant>
 
 #include "app/audit_state.hpp"
 #include "events/catalog_events.hpp"
@@ -28,23 +30,30 @@ class Pass {
   Pass(Findings& f, std::optional<events::Seq> chain_start, std::map<std::string, snapshots::Snapshot, std::less<>> snapshots)
       : f_(f), chain_start_(chain_start), snapshots_(std::move(snapshots)) {}
 
-  bool visit(events::Seq seq, std::string_view bytes) {
-    ++count_;
-    if (seq != last_seq_ + 1)
-      f_.violation("seq " + std::to_string(last_seq_ + 1) + ": missing (the log goes on at seq " + std::to_string(seq) + ")");
-    auto env = events::decode_envelope_view(bytes);
-    if (!env) {
-      f_.violation("seq " + std::to_string(seq) + ": " + env.error().message);
-    } else {
-      check_link(seq, *env);
-      fold(seq, *env);
+  // Takes the log's next event. It is folded three events later: meanwhile the memory its stream
+  // lives in is asked for, a step per event (the index slot, then the stream, then its state), so
+  // that folding it finds them in the cache. finish() folds the last ones.
+  void visit(events::Seq seq, std::string_view bytes) {
+    Ahead& a = ahead_[taken_ % kAhead];
+    a.seq = seq;
+    a.bytes.assign(bytes);
+    a.env = events::decode_envelope_view(a.bytes);
+    a.hash = *a.env ? StreamTable::hash_of((*a.env)->stream) : 0;
+    a.stream = nullptr;
+    f_.streams.prefetch_slot(a.hash);
+    if (taken_ >= 1) {
+      Ahead& b = ahead_[(taken_ - 1) % kAhead];
+      if (*b.env) b.stream = f_.streams.prefetch_stream(b.hash);
     }
-    prev_digest_ = crypto::sha256(bytes);
-    last_seq_ = seq;
-    return true;
+    if (taken_ >= 2) {
+      if (const Stream* s = ahead_[(taken_ - 2) % kAhead].stream) prefetch_state(*s);
+    }
+    if (taken_ >= kAhead - 1) fold_event(ahead_[(taken_ - (kAhead - 1)) % kAhead]);
+    ++taken_;
   }
 
   void finish(const std::optional<std::string>& chain_head) {
+    for (auto i = taken_ - std::min<std::uint64_t>(taken_, kAhead - 1); i < taken_; ++i) fold_event(ahead_[i % kAhead]);
     if (chain_start_ && last_seq_ >= *chain_start_) {
       if (!chain_head) f_.violation("seq " + std::to_string(last_seq_) + ": the chain head row beside it is missing");
       else if (*chain_head != digest_view())
@@ -62,6 +71,44 @@ class Pass {
   [[nodiscard]] events::Seq last_seq() const { return last_seq_; }
 
  private:
+  // An event taken and not yet folded.
+  struct Ahead {
+    events::Seq seq = 0;
+    std::string bytes;  // a copy: the log's own bytes last only until it moves on
+    std::optional<Result<events::EnvelopeView>> env;  // views into `bytes`
+    std::uint64_t hash = 0;                            // of env's stream name
+    const Stream* stream = nullptr;                    // its stream, once looked up (a guess by hash)
+  };
+  static constexpr std::uint64_t kAhead = 4;
+
+  static void prefetch_state(const Stream& s) {
+    __builtin_prefetch(s.name.data());
+    std::visit(
+        [](const auto& state) {
+          if constexpr (requires { state.get(); }) {
+            const auto* bytes = reinterpret_cast<const char*>(state.get());
+            for (std::size_t line = 0; bytes && line < std::min<std::size_t>(sizeof(*state), 256); line += 64)
+              __builtin_prefetch(bytes + line);
+          }
+        },
+        s.state);
+    if (s.tally) __builtin_prefetch(s.tally.get());
+  }
+
+  void fold_event(const Ahead& a) {
+    ++count_;
+    if (a.seq != last_seq_ + 1)
+      f_.violation("seq " + std::to_string(last_seq_ + 1) + ": missing (the log goes on at seq " + std::to_string(a.seq) + ")");
+    if (!*a.env) {
+      f_.violation("seq " + std::to_string(a.seq) + ": " + a.env->error().message);
+    } else {
+      check_link(a.seq, **a.env);
+      fold(a.seq, **a.env, a.hash);
+    }
+    prev_digest_ = crypto::sha256(a.bytes);
+    last_seq_ = a.seq;
+  }
+
   // seq's envelope must hold the digest of seq-1's stored bytes (zeros before seq 1). A broken
   // link names seq-1: its bytes are not those seq recorded (or seq's own record was altered).
   void check_link(events::Seq seq, const events::EnvelopeView& e) {
@@ -82,8 +129,8 @@ class Pass {
                    std::to_string(seq) + " (one of the two was altered)");
   }
 
-  void fold(events::Seq seq, const events::EnvelopeView& e) {
-    auto& s = f_.streams.get(e.stream);
+  void fold(events::Seq seq, const events::EnvelopeView& e, std::uint64_t stream_hash) {
+    auto& s = f_.streams.get(e.stream, stream_hash);
     auto at = [&] {
       return "seq " + std::to_string(seq) + " (" + std::string(e.stream) + " v" + std::to_string(e.stream_version) + ")";
     };
@@ -143,6 +190,8 @@ class Pass {
   crypto::Digest prev_digest_{};
   events::Seq last_seq_ = 0;
   std::uint64_t count_ = 0;
+  std::array<Ahead, kAhead> ahead_;
+  std::uint64_t taken_ = 0;
 };
 
 std::uint64_t leading_seq(const std::string& v) {
