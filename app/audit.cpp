@@ -131,6 +131,10 @@ class Pass {
 
   void fold(events::Seq seq, const events::EnvelopeView& e, std::uint64_t stream_hash) {
     auto& s = f_.streams.get(e.stream, stream_hash);
+    if (s.last_seq == 0 && !snapshots_.empty()) {  // met for the first time: is a snapshot of it stored?
+      auto snap = snapshots_.find(e.stream);
+      s.snapshot = snap == snapshots_.end() ? nullptr : &snap->second;
+    }
     auto at = [&] {
       return "seq " + std::to_string(seq) + " (" + std::string(e.stream) + " v" + std::to_string(e.stream_version) + ")";
     };
@@ -144,10 +148,9 @@ class Pass {
       if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
       if (e.type == events::PaymentApproved::kType) s.count_approval();
     }
-    auto snap = snapshots_.find(e.stream);
-    if (snap != snapshots_.end() && snap->second.version == s.version) {
+    if (s.snapshot && s.snapshot->version == s.version) {
       ++f_.snapshots_checked;
-      if (snapshots::any_state_json(s.state) != snap->second.state)
+      if (snapshots::any_state_json(s.state) != s.snapshot->state)
         f_.violation("snapshot of " + std::string(e.stream) + " at v" + std::to_string(s.version) +
                      " differs from the state rebuilt from the log (" + at() + ")");
     }

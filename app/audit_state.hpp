@@ -13,6 +13,7 @@
 
 #include "events/envelope.hpp"
 #include "snapshots/rebuild.hpp"
+#include "snapshots/snapshot.hpp"
 
 namespace bitacora::app::audit_detail {
 
@@ -27,7 +28,9 @@ struct Stream {
   std::string name;
   snapshots::AnyState state;
   std::uint64_t version = 0;
-  events::Seq last_seq = 0;
+  events::Seq last_seq = 0;  // 0: no event of it folded yet
+  // Its stored snapshot, if any: found once, when the stream is first met, not at every event.
+  const snapshots::Snapshot* snapshot = nullptr;
   // Kept beside the order rather than in tables of their own, so that counting costs no lookup
   // beyond the stream's; boxed, so that carts and webhooks carry 8 bytes for it, not 32.
   std::unique_ptr<OrderTally> tally;
