@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   replayer->add_option("--stream", replay_flags.stream, "The stream, e.g. order/ORD-1 or product/sku-1 (default: every stream)");
   auto* to_seq = replayer->add_option("--to-seq", replay_flags.to_seq, "Stop after this sequence");
   replayer->add_option("--until", replay_flags.until, "Stop after this time (RFC 3339, e.g. 2026-11-22T10:42:00Z)")->excludes(to_seq);
+  replayer->add_flag("--last", replay_flags.last_only,
+                     "Print only each stream's last event up to there, with its state then (the state as of that point)");
 
   app::AuditFlags audit_flags;
   auto* auditor = cli.add_subcommand(

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <ostream>
 #include <unordered_map>
+#include <vector>
 
 #include "snapshots/rebuild.hpp"
 #include "storage/log.hpp"
@@ -27,11 +29,12 @@ std::string line_of(events::Seq seq, const events::Envelope& e, const std::strin
   return std::move(w).str();
 }
 
-// Folds events one at a time and prints each with its stream's state; false (and the exit code)
-// when one does not fold.
+// Folds events one at a time and prints each with its stream's state, or (last_only) keeps each
+// stream's last event for finish() to print; false (and the exit code) when one does not fold.
 class Printer {
  public:
-  Printer(std::ostream& out, events::Seq to_seq, Micros until) : out_(out), to_seq_(to_seq), until_(until) {}
+  Printer(std::ostream& out, events::Seq to_seq, Micros until, bool last_only)
+      : out_(out), to_seq_(to_seq), until_(until), last_only_(last_only) {}
 
   // False once past the limit (stop reading). Times are compared to the millisecond, the
   // precision every time the API shows has, so an event's own "at" passed as --until keeps it.
@@ -40,26 +43,51 @@ class Printer {
   }
 
   [[nodiscard]] bool print(events::Seq seq, const events::Envelope& e) {
-    auto it = states_.find(e.stream);
-    if (it == states_.end()) it = states_.emplace(e.stream, snapshots::initial_state(e.stream)).first;
-    if (auto s = snapshots::apply_event(it->second, e); !s) {
+    auto it = streams_.find(e.stream);
+    if (it == streams_.end()) it = streams_.emplace(e.stream, Folded{snapshots::initial_state(e.stream)}).first;
+    Folded& f = it->second;
+    if (auto s = snapshots::apply_event(f.state, e); !s) {
       error_ = "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) +
                "): " + s.error().message;
       return false;
     }
-    out_ << line_of(seq, e, snapshots::any_state_json(it->second)) << '\n';
+    if (last_only_) {
+      f.last_seq = seq;
+      f.last = e;
+      return true;
+    }
+    out_ << line_of(seq, e, snapshots::any_state_json(f.state)) << '\n';
     ++printed_;
     return true;
+  }
+
+  // With last_only, each stream's last event, in sequence order.
+  void finish() {
+    if (!last_only_) return;
+    std::vector<const Folded*> last;
+    for (const auto& [stream, f] : streams_) last.push_back(&f);
+    std::sort(last.begin(), last.end(), [](const Folded* a, const Folded* b) { return a->last_seq < b->last_seq; });
+    for (const Folded* f : last) {
+      out_ << line_of(f->last_seq, f->last, snapshots::any_state_json(f->state)) << '\n';
+      ++printed_;
+    }
   }
 
   [[nodiscard]] const std::string& error() const { return error_; }
   [[nodiscard]] std::uint64_t printed() const { return printed_; }
 
  private:
+  struct Folded {
+    snapshots::AnyState state;
+    events::Seq last_seq = 0;  // last_only: the last event folded in
+    events::Envelope last{};
+  };
+
   std::ostream& out_;
   events::Seq to_seq_;
   Micros until_;
-  std::unordered_map<std::string, snapshots::AnyState> states_;
+  bool last_only_;
+  std::unordered_map<std::string, Folded> streams_;
   std::string error_;
   std::uint64_t printed_ = 0;
 };
@@ -97,7 +125,7 @@ int replay(const ReplayFlags& flags, std::ostream& out) {
   auto log = storage::EventLog::open(options, storage::OpenMode::read_only);
   if (!log) return fail(log.error().code == Errc::not_found ? 2 : 1, log.error().message);
 
-  Printer printer(out, flags.to_seq.value_or(std::numeric_limits<events::Seq>::max()), until);
+  Printer printer(out, flags.to_seq.value_or(std::numeric_limits<events::Seq>::max()), until, flags.last_only);
   const bool progress = isatty(STDERR_FILENO) != 0;
   bool failed = false;
   if (!flags.stream.empty()) {
@@ -124,8 +152,12 @@ int replay(const ReplayFlags& flags, std::ostream& out) {
     if (!s) return fail(1, s.error().message);
     if (!decode_error.empty()) return fail(1, decode_error);
   }
+  if (failed) {
+    out.flush();
+    return fail(1, printer.error());
+  }
+  printer.finish();
   out.flush();
-  if (failed) return fail(1, printer.error());
   return out ? 0 : 1;
 }
 

@@ -2,6 +2,9 @@
 // the live server (API.md §6), and audit's verdict on a tampered log and on one no correct server writes.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <string>
+
 #include "domain/order.hpp"
 #include "domain/product.hpp"
 #include "tests/harness/cli.hpp"
@@ -86,6 +89,29 @@ TEST_CASE("replay --to-seq shows a cart's quantities and a product's reservation
   auto all = run_cli("replay" + data);
   REQUIRE(all.exit_code == 0);
   CHECK(static_cast<std::int64_t>(all.lines.size()) == last_seq(c));
+
+  // --last: only the last event up to there, with the state then: the line the full replay ends on.
+  auto last_then = run_cli("replay --stream cart/ana --last --to-seq " + std::to_string(before_change) + data);
+  REQUIRE(last_then.exit_code == 0);
+  REQUIRE(last_then.lines.size() == 1);
+  CHECK(last_then.lines[0] == then.lines.back());
+  auto product_last = run_cli("replay --stream product/sku-1 --last" + data);
+  REQUIRE(product_last.exit_code == 0);
+  REQUIRE(product_last.lines.size() == 1);
+  CHECK(product_last.lines[0] == product_now.lines.back());
+  // Every stream's last line, in sequence order: what the full replay last printed for it.
+  std::map<std::string, std::string> last_of;
+  for (const auto& line : all.lines) last_of[Json(line).str("/stream")] = line;
+  auto every_last = run_cli("replay --last" + data);
+  REQUIRE(every_last.exit_code == 0);
+  REQUIRE(every_last.lines.size() == last_of.size());
+  std::int64_t previous = 0;
+  for (const auto& line : every_last.lines) {
+    Json j(line);
+    CHECK(j.num("/seq") > previous);
+    previous = j.num("/seq");
+    CHECK(line == last_of[j.str("/stream")]);
+  }
 
   CHECK(run_cli("replay --stream cart/nobody" + data).exit_code == 2);
   CHECK(run_cli("replay --stream cart/ana --until yesterday" + data).exit_code == 2);
