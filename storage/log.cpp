@@ -23,6 +23,10 @@ Error io_error(const rocksdb::Status& s, std::string_view what) {
 
 rocksdb::ColumnFamilyOptions family_options(Family f) {
   rocksdb::ColumnFamilyOptions o;
+  // Events are read back far more than written (actors waking, replay, export, audit), and LZ4
+  // decompresses about twice as fast as the default Snappy at a like ratio. Files written before
+  // stay Snappy and are read as they are.
+  if (f == Family::events) o.compression = rocksdb::kLZ4Compression;
   if (f == Family::dedupe || f == Family::streams) {
     // Point lookups of keys that are usually absent (a new webhook's dedupe key, a new stream).
     rocksdb::BlockBasedTableOptions t;
