@@ -6,11 +6,11 @@
 // Pure: no I/O, no threads; any thread may call these on its own values.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <variant>
 
 #include "domain/errors.hpp"
@@ -29,7 +29,8 @@ struct ProductState {
   std::int64_t reserved = 0;
   // order → units it holds. Hashed: a popular product holds thousands, and each reservation
   // event looks its order up (a tree of 60,000 was an eighth of audit's time); JSON sorts them.
-  std::unordered_map<OrderRef, std::int64_t> reservations{};
+  // Open addressing: no allocation per reservation, one cache miss fewer per lookup.
+  boost::unordered_flat_map<OrderRef, std::int64_t, std::hash<OrderRef>> reservations{};
   bool defined = false;
   std::uint64_t version = 0;  // events applied: the stream's version
 

@@ -6,8 +6,8 @@
 // json::write(e) renders it as a JSON object; json::read<E>(text) parses one back, and any missing
 // or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
 // Field types: std::string, strong ids, integers (range-checked), enums with to_string/parse
-// found by ADL, std::map or std::unordered_map<id or string, int64> (a JSON object, in key order
-// either way), std::vector<T> where T has its own `fields` (an array of objects);
+// found by ADL, std::map or a hash map (std::unordered_map, boost::unordered_flat_map) of
+// <id or string, int64> (a JSON object, in key order either way), std::vector<T> where T has its own `fields` (an array of objects);
 // io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
@@ -70,9 +70,10 @@ class FieldWriter {
     w_.end_object();
   }
   // In key order, as a std::map is: the same contents always make the same text.
-  template <class K>
-  void operator()(std::string_view k, const std::unordered_map<K, std::int64_t>& m) {
-    std::vector<const typename std::unordered_map<K, std::int64_t>::value_type*> sorted;
+  template <class Map>
+    requires std::is_same_v<typename Map::mapped_type, std::int64_t> && requires { typename Map::hasher; }
+  void operator()(std::string_view k, const Map& m) {
+    std::vector<const typename Map::value_type*> sorted;
     sorted.reserve(m.size());
     for (const auto& entry : m) sorted.push_back(&entry);
     std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });

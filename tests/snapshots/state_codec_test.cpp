@@ -98,7 +98,7 @@ TEST_CASE("a product with reservations survives encode and decode unchanged", "[
   CHECK(back->currency == "COP");
   CHECK(back->on_hand == 10);
   CHECK(back->reserved == 5);
-  const std::unordered_map<OrderRef, std::int64_t> held{{kRef, 3}, {OrderRef{"ORD-2"}, 2}};
+  const decltype(back->reservations) held{{kRef, 3}, {OrderRef{"ORD-2"}, 2}};
   CHECK(back->reservations == held);
   CHECK(back->defined);
   CHECK(back->version == 6);
