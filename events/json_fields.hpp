@@ -7,7 +7,8 @@
 // or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
 // Field types: std::string, strong ids, integers (range-checked), enums with to_string/parse
 // found by ADL, std::map or a hash map (std::unordered_map, boost::unordered_flat_map) of
-// <id or string, int64> (a JSON object, in key order either way), std::vector<T> where T has its own `fields` (an array of objects);
+// <id or string, int64> (a JSON object, in key order either way), std::vector<T> where T has its
+// own `fields` (an array of objects);
 // io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
