@@ -57,7 +57,6 @@ class Printer {
       return true;
     }
     out_ << line_of(seq, e, snapshots::any_state_json(f.state)) << '\n';
-    ++printed_;
     return true;
   }
 
@@ -67,14 +66,10 @@ class Printer {
     std::vector<const Folded*> last;
     for (const auto& [stream, f] : streams_) last.push_back(&f);
     std::sort(last.begin(), last.end(), [](const Folded* a, const Folded* b) { return a->last_seq < b->last_seq; });
-    for (const Folded* f : last) {
-      out_ << line_of(f->last_seq, f->last, snapshots::any_state_json(f->state)) << '\n';
-      ++printed_;
-    }
+    for (const Folded* f : last) out_ << line_of(f->last_seq, f->last, snapshots::any_state_json(f->state)) << '\n';
   }
 
   [[nodiscard]] const std::string& error() const { return error_; }
-  [[nodiscard]] std::uint64_t printed() const { return printed_; }
 
  private:
   struct Folded {
@@ -89,7 +84,6 @@ class Printer {
   bool last_only_;
   std::unordered_map<std::string, Folded> streams_;
   std::string error_;
-  std::uint64_t printed_ = 0;
 };
 
 // One stream, a page at a time; `any` says whether it has events, `failed` whether one did not fold.
