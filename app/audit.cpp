@@ -48,12 +48,12 @@ class Pass {
     if (taken_ >= 2) {
       if (const Stream* s = ahead_[(taken_ - 2) % kAhead].stream) prefetch_state(*s);
     }
-    if (taken_ >= kAhead - 1) fold_event(ahead_[(taken_ - (kAhead - 1)) % kAhead]);
     ++taken_;
+    if (taken_ >= kAhead) fold_event(taken_ - kAhead);
   }
 
   void finish(const std::optional<std::string>& chain_head) {
-    for (auto i = taken_ - std::min<std::uint64_t>(taken_, kAhead - 1); i < taken_; ++i) fold_event(ahead_[i % kAhead]);
+    for (auto i = taken_ - std::min<std::uint64_t>(taken_, kAhead - 1); i < taken_; ++i) fold_event(i);
     if (chain_start_ && last_seq_ >= *chain_start_) {
       if (!chain_head) f_.violation("seq " + std::to_string(last_seq_) + ": the chain head row beside it is missing");
       else if (*chain_head != digest_view())
@@ -78,6 +78,7 @@ class Pass {
     std::optional<Result<events::EnvelopeView>> env;  // views into `bytes`
     std::uint64_t hash = 0;                            // of env's stream name
     const Stream* stream = nullptr;                    // its stream, once looked up (a guess by hash)
+    crypto::Digest digest{};                           // of `bytes`, once hashed
   };
   static constexpr std::uint64_t kAhead = 4;
 
@@ -95,7 +96,11 @@ class Pass {
     if (s.tally) __builtin_prefetch(s.tally.get());
   }
 
-  void fold_event(const Ahead& a) {
+  // Folds the i-th event taken. The digests of the events taken and not yet hashed are computed
+  // together first: sha256_each hashes two at a time, and the chain needs each only at the next event.
+  void fold_event(std::uint64_t i) {
+    if (i >= hashed_) hash_taken();
+    const Ahead& a = ahead_[i % kAhead];
     ++count_;
     if (a.seq != last_seq_ + 1)
       f_.violation("seq " + std::to_string(last_seq_ + 1) + ": missing (the log goes on at seq " + std::to_string(a.seq) + ")");
@@ -105,8 +110,18 @@ class Pass {
       check_link(a.seq, **a.env);
       fold(a.seq, **a.env, a.hash);
     }
-    prev_digest_ = crypto::sha256(a.bytes);
+    prev_digest_ = a.digest;
     last_seq_ = a.seq;
+  }
+
+  void hash_taken() {
+    std::array<std::string_view, kAhead> bytes;
+    std::array<crypto::Digest, kAhead> digests;
+    const auto n = taken_ - hashed_;
+    for (std::uint64_t j = 0; j < n; ++j) bytes[j] = ahead_[(hashed_ + j) % kAhead].bytes;
+    crypto::sha256_each(std::span(bytes).first(n), std::span(digests).first(n));
+    for (std::uint64_t j = 0; j < n; ++j) ahead_[(hashed_ + j) % kAhead].digest = digests[j];
+    hashed_ = taken_;
   }
 
   // seq's envelope must hold the digest of seq-1's stored bytes (zeros before seq 1). A broken
@@ -193,6 +208,7 @@ class Pass {
   std::uint64_t count_ = 0;
   std::array<Ahead, kAhead> ahead_;
   std::uint64_t taken_ = 0;
+  std::uint64_t hashed_ = 0;  // events taken whose digest is known
 };
 
 std::uint64_t leading_seq(const std::string& v) {

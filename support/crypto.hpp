@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -12,6 +13,12 @@ namespace bitacora::crypto {
 using Digest = std::array<unsigned char, 32>;
 
 [[nodiscard]] Digest sha256(std::string_view data);
+// The SHA-256 of each message, into out[i] (out is as long as messages). Where the CPU has the SHA
+// extensions it hashes two at a time, side by side: on messages of a few hundred bytes about twice
+// as fast as calling sha256 for each (sha256_each.cpp says why).
+void sha256_each(std::span<const std::string_view> messages, std::span<Digest> out);
+// Whether sha256_each uses the CPU's SHA extensions.
+[[nodiscard]] bool sha_extensions();
 [[nodiscard]] Digest hmac_sha256(std::string_view key, std::string_view data);
 
 [[nodiscard]] std::string hex(const Digest& d);                 // lower case
