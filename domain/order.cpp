@@ -113,15 +113,16 @@ Decision<OrderEvent> handle(const OrderState& s, const ApplyPayment& c) {
   return {};
 }
 
-void fold(OrderState& s, const events::OrderPlaced& e) {
-  s.reference = e.reference;
-  s.user = e.user;
-  s.lines = e.lines;
+// Events are folded from rvalues (apply owns its event), so their strings move into the state.
+void fold(OrderState& s, events::OrderPlaced&& e) {
+  s.reference = std::move(e.reference);
+  s.user = std::move(e.user);
+  s.lines = std::move(e.lines);
   s.amount_in_cents = e.amount_in_cents;
-  s.currency = e.currency;
-  s.gateway = e.gateway;
+  s.currency = std::move(e.currency);
+  s.gateway = std::move(e.gateway);
   s.expires_at = e.expires_at;
-  s.idempotency_key = e.idempotency_key;
+  s.idempotency_key = std::move(e.idempotency_key);
   s.status = OrderStatus::pending_payment;
   s.placed = true;
 }
@@ -130,24 +131,24 @@ void fold(OrderState& s, const events::OrderExpired&) { s.status = OrderStatus::
 void fold(OrderState& s, const events::OrderCancelled&) { s.status = OrderStatus::cancelled; }
 
 // Every payment fact records itself as the order's payment and under its key.
-void record_payment(OrderState& s, OrderStatus status, const auto& e, PaymentOutcome outcome) {
+void record_payment(OrderState& s, OrderStatus status, auto&& e, PaymentOutcome outcome) {
   s.status = status;
-  s.payment = OrderPayment{e.gateway, e.transaction_id, e.status};
   s.applied_payments.insert(payment_key(e.gateway, e.transaction_id, outcome));
+  s.payment = OrderPayment{std::move(e.gateway), std::move(e.transaction_id), std::move(e.status)};
 }
 
-void fold(OrderState& s, const events::PaymentApproved& e) {
-  record_payment(s, OrderStatus::paid, e, PaymentOutcome::approved);
+void fold(OrderState& s, events::PaymentApproved&& e) {
+  record_payment(s, OrderStatus::paid, std::move(e), PaymentOutcome::approved);
 }
-void fold(OrderState& s, const events::PaymentFailed& e) {
-  record_payment(s, OrderStatus::payment_failed, e, PaymentOutcome::failed);
+void fold(OrderState& s, events::PaymentFailed&& e) {
+  record_payment(s, OrderStatus::payment_failed, std::move(e), PaymentOutcome::failed);
 }
 // It came from an approval, so the same approval again is the same fact.
-void fold(OrderState& s, const events::OrderNeedsAttention& e) {
-  record_payment(s, OrderStatus::needs_attention, e, PaymentOutcome::approved);
+void fold(OrderState& s, events::OrderNeedsAttention&& e) {
+  record_payment(s, OrderStatus::needs_attention, std::move(e), PaymentOutcome::approved);
 }
-void fold(OrderState& s, const events::OrderRefunded& e) {
-  record_payment(s, OrderStatus::refunded, e, PaymentOutcome::refunded);
+void fold(OrderState& s, events::OrderRefunded&& e) {
+  record_payment(s, OrderStatus::refunded, std::move(e), PaymentOutcome::refunded);
 }
 
 bool ended_without_payment(OrderStatus s) {
@@ -173,7 +174,7 @@ Decision<OrderEvent> decide(const OrderState& state, const OrderCommand& command
 }
 
 OrderState apply(OrderState state, OrderEvent event) {
-  std::visit([&state](const auto& e) { fold(state, e); }, event);
+  std::visit([&state](auto& e) { fold(state, std::move(e)); }, event);
   ++state.version;
   return state;
 }
