@@ -4,6 +4,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -113,10 +114,10 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, Open
   // Bounds what a start after a crash replays from the WAL: past this, the oldest memtables are
   // flushed. (RocksDB's default, 4× the memtables' size, made a restart over 1M events take 3 s.)
   db_options.max_total_wal_size = 64 << 20;
-  // A read-only open (replay, export, audit) opens each column family's table files with this
-  // many threads, started and joined per family: RocksDB's 16 made 144 threads and took two thirds
-  // of opening a 480k-event log (0.06 s, now 0.02 s).
-  if (mode == OpenMode::read_only) db_options.max_file_opening_threads = 1;
+  // Each column family's table files are opened by this many threads, started and joined per
+  // family. RocksDB's 16 made 144 threads on a 2-core machine, for nothing: a server on an empty
+  // log started in 0.10 s (now 0.06 s), and audit took 0.06 s to open a 480k-event log (now 0.03 s).
+  db_options.max_file_opening_threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 16u));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
