@@ -131,9 +131,9 @@ void fold(OrderState& s, const events::OrderExpired&) { s.status = OrderStatus::
 void fold(OrderState& s, const events::OrderCancelled&) { s.status = OrderStatus::cancelled; }
 
 // Every payment fact records itself as the order's payment and under its key.
-void record_payment(OrderState& s, OrderStatus status, auto&& e, PaymentOutcome outcome) {
+void record_payment(OrderState& s, OrderStatus status, auto e, PaymentOutcome outcome) {
   s.status = status;
-  s.applied_payments.insert(payment_key(e.gateway, e.transaction_id, outcome));
+  s.applied_payments.insert(payment_key(e.gateway, e.transaction_id, outcome));  // before e's strings move
   s.payment = OrderPayment{std::move(e.gateway), std::move(e.transaction_id), std::move(e.status)};
 }
 
