@@ -51,8 +51,18 @@ Decision<CartEvent> handle(const CartState& s, const ClearCart& c) {
 
 void fold(CartState& s, const events::CartItemAdded& e) { set_line(s, e.sku, s.quantity_of(e.sku) + e.quantity); }
 
-void fold(CartState& s, const events::CartQuantitiesSet& e) {
-  for (const auto& [sku, quantity] : e.lines) set_line(s, sku, quantity);
+// Events are folded from rvalues (apply owns its event): the event's own map nodes move into the
+// cart, so setting a line allocates nothing.
+void fold(CartState& s, events::CartQuantitiesSet&& e) {
+  while (!e.lines.empty()) {
+    auto line = e.lines.extract(e.lines.begin());
+    if (line.mapped() <= 0) {
+      s.lines.erase(line.key());
+      continue;
+    }
+    auto placed = s.lines.insert(std::move(line));
+    if (!placed.inserted) placed.position->second = placed.node.mapped();
+  }
 }
 
 void fold(CartState& s, const events::CartCleared&) { s.lines.clear(); }
@@ -69,7 +79,7 @@ Decision<CartEvent> decide(const CartState& state, const CartCommand& command) {
 }
 
 CartState apply(CartState state, CartEvent event) {
-  std::visit([&state](const auto& e) { fold(state, e); }, event);
+  std::visit([&state](auto& e) { fold(state, std::move(e)); }, event);
   ++state.version;
   return state;
 }

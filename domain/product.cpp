@@ -69,18 +69,19 @@ Decision<ProductEvent> handle(const ProductState& s, const ConfirmReservation& c
   return Events{events::ReservationConfirmed{c.order_reference, held->second}};
 }
 
-void fold(ProductState& s, const events::ProductDefined& e) {
-  s.sku = e.sku;
-  s.name = e.name;
+// Events are folded from rvalues (apply owns its event), so their strings move into the state.
+void fold(ProductState& s, events::ProductDefined&& e) {
+  s.sku = std::move(e.sku);
+  s.name = std::move(e.name);
   s.price_in_cents = e.price_in_cents;
-  s.currency = e.currency;
+  s.currency = std::move(e.currency);
   s.defined = true;
 }
 
 void fold(ProductState& s, const events::StockAdjusted& e) { s.on_hand += e.delta; }
 
-void fold(ProductState& s, const events::StockReserved& e) {
-  s.reservations[e.order_reference] += e.quantity;
+void fold(ProductState& s, events::StockReserved&& e) {
+  s.reservations[std::move(e.order_reference)] += e.quantity;
   s.reserved += e.quantity;
 }
 
@@ -102,7 +103,7 @@ Decision<ProductEvent> decide(const ProductState& state, const ProductCommand& c
 }
 
 ProductState apply(ProductState state, ProductEvent event) {
-  std::visit([&state](const auto& e) { fold(state, e); }, event);
+  std::visit([&state](auto& e) { fold(state, std::move(e)); }, event);
   ++state.version;
   return state;
 }
