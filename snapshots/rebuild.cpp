@@ -67,21 +67,21 @@ std::string_view key_of(std::string_view stream) noexcept {
 }
 
 AnyState initial_state(std::string_view stream) {
-  const std::string key(key_of(stream));
+  const std::string_view key = key_of(stream);  // copied once, into the id that keeps it
   switch (kind_of(stream)) {
     case StreamKind::product: {
       auto s = std::make_unique<domain::ProductState>();
-      s->sku = Sku(key);
+      s->sku = Sku(std::string(key));
       return s;
     }
     case StreamKind::cart: {
       domain::CartState s;
-      s.user = UserId(key);
+      s.user = UserId(std::string(key));
       return s;
     }
     case StreamKind::order: {
       auto s = std::make_unique<domain::OrderState>();
-      s->reference = OrderRef(key);
+      s->reference = OrderRef(std::string(key));
       return s;
     }
     case StreamKind::webhook: return std::make_unique<domain::WebhookSummary>();
