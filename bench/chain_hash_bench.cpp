@@ -80,6 +80,10 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+  if (messages.empty()) {
+    std::fprintf(stderr, "%s holds no events\n", data_dir.c_str());
+    return 1;
+  }
   std::size_t bytes = 0;
   for (const auto& m : messages) bytes += m.size();
   std::vector<std::string_view> views(messages.begin(), messages.end());
