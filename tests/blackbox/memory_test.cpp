@@ -99,7 +99,8 @@ TEST_CASE("100,000 carts touched once each leave memory when idle: live actors f
   CHECK(metric(c, "bitacora_actors_woken_total") >= kCarts);
 
   REQUIRE(eventually([&] { return metric(c, "bitacora_actors_alive") <= 10; }, std::chrono::seconds(60)));
-  CHECK(metric(c, "bitacora_actors_passivated_total") >= kCarts);
+  // The last few may leave a moment after the count reached near zero: wait for every cart.
+  CHECK(eventually([&] { return metric(c, "bitacora_actors_passivated_total") >= kCarts; }, std::chrono::seconds(30)));
   const long rss_idle = resident_kib(server.pid());
   WARN("touched " << kCarts << " carts in " << touch_s << " s; actors alive right after: " << alive_after_touch
                   << "; RSS KiB: start " << rss_start << ", touched " << rss_touched << ", idle " << rss_idle);
