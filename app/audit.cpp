@@ -189,8 +189,7 @@ class Pass {
   // Counted on the order's stream, which placed the order before any of its stock was reserved.
   template <class At>
   void count_confirmation(const At& at, const OrderRef& order, const Sku& sku) {
-    order_stream_.assign(events::kOrderStreamPrefix).append(order.value());  // events::order_stream, without allocating
-    auto* s = f_.streams.find(order_stream_);
+    auto* s = f_.streams.find(events::order_stream(order));
     if (!s || !snapshots::state_if<domain::OrderState>(s->state))
       return f_.violation(at() + ": confirms the stock of order " + order.value() + ", which has no stream");
     s->count_confirmation(sku);
@@ -210,7 +209,6 @@ class Pass {
   std::array<Ahead, kAhead> ahead_;
   std::uint64_t taken_ = 0;
   std::uint64_t hashed_ = 0;  // events taken whose digest is known
-  std::string order_stream_;  // scratch for count_confirmation
 };
 
 std::uint64_t leading_seq(const std::string& v) {

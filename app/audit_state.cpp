@@ -47,13 +47,15 @@ void StreamTable::reserve(std::size_t streams) {
 
 void StreamTable::rehash(std::size_t slots) {
   const auto old = std::exchange(slots_, std::vector<Slot>(slots));
-  const std::size_t mask = slots - 1;
-  for (const Slot& s : old) {
-    if (s.place == 0) continue;
-    auto i = s.hash & mask;
-    while (slots_[i].place != 0) i = (i + 1) & mask;
-    slots_[i] = s;
-  }
+  for (const Slot& s : old)
+    if (s.place != 0) place(s);
+}
+
+void StreamTable::place(Slot s) noexcept {
+  const std::size_t mask = slots_.size() - 1;
+  auto i = s.hash & mask;
+  while (slots_[i].place != 0) i = (i + 1) & mask;
+  slots_[i] = s;
 }
 
 Stream* StreamTable::find(std::string_view name, std::uint64_t hash) noexcept {
@@ -74,10 +76,7 @@ Stream& StreamTable::get(std::string_view name, std::uint64_t hash) {
   Stream& s = at(size_);
   s.name.assign(name);
   s.state = snapshots::initial_state(name);
-  const std::size_t mask = slots_.size() - 1;
-  auto i = hash & mask;
-  while (slots_[i].place != 0) i = (i + 1) & mask;
-  slots_[i] = Slot{hash, static_cast<std::uint32_t>(++size_)};
+  place(Slot{hash, static_cast<std::uint32_t>(++size_)});
   return s;
 }
 

@@ -90,6 +90,7 @@ class StreamTable {
   [[nodiscard]] const Stream& at(std::size_t i) const noexcept { return chunks_[i / kChunk][i % kChunk]; }
   [[nodiscard]] Stream& at(std::size_t i) noexcept { return chunks_[i / kChunk][i % kChunk]; }
   void rehash(std::size_t slots);
+  void place(Slot s) noexcept;  // into the first empty slot from its hash on (one is free)
 
   std::vector<std::unique_ptr<Stream[]>> chunks_;
   std::size_t size_ = 0;
