@@ -23,6 +23,13 @@
 #endif
 
 namespace bitacora::crypto {
+namespace {
+
+void one_at_a_time(std::span<const std::string_view> messages, std::span<Digest> out) {
+  for (std::size_t i = 0; i < messages.size(); ++i) out[i] = sha256(messages[i]);
+}
+
+}  // namespace
 
 #ifdef BITACORA_SHA_NI
 namespace {
@@ -151,10 +158,7 @@ bool sha_extensions() {
 // Two lanes kept full: when one's message ends, the next message takes its place, so that messages
 // of different lengths still share the unit; the last one left is finished alone.
 void sha256_each(std::span<const std::string_view> messages, std::span<Digest> out) {
-  if (!sha_extensions()) {
-    for (std::size_t i = 0; i < messages.size(); ++i) out[i] = sha256(messages[i]);
-    return;
-  }
+  if (!sha_extensions()) return one_at_a_time(messages, out);
   std::optional<Job> job[2];
   Lane lane[2];
   std::size_t taken = 0;
@@ -192,9 +196,7 @@ void sha256_each(std::span<const std::string_view> messages, std::span<Digest> o
 
 bool sha_extensions() { return false; }
 
-void sha256_each(std::span<const std::string_view> messages, std::span<Digest> out) {
-  for (std::size_t i = 0; i < messages.size(); ++i) out[i] = sha256(messages[i]);
-}
+void sha256_each(std::span<const std::string_view> messages, std::span<Digest> out) { one_at_a_time(messages, out); }
 
 #endif
 
