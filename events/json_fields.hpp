@@ -12,6 +12,8 @@
 // io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
+// Reading is lenient in one way only: a member no decoder reads is checked for its place in the
+// text's structure, not for its value (an unread `tru` passes).
 // Pure; one reader or writer per document; thread-safe across documents.
 #pragma once
 
@@ -97,18 +99,18 @@ class FieldWriter {
   JsonWriter& w_;
 };
 
-// Reads members of one JSON object; the first miss clears the shared `ok` flag, and later reads
-// then do nothing, so a decoder reads every field and checks once.
+// Reads members of one JSON object, by name, in any order. It is simdjson's On-Demand API: a
+// member's value is decoded only when read, and the search for a member starts where the last one
+// ended, so members read in the order they were written are found at once. The first miss clears
+// the shared `ok` flag, and later reads then do nothing, so a decoder reads every field and checks once.
 class FieldReader {
  public:
-  FieldReader(simdjson::dom::element obj, bool& ok) : obj_(obj), ok_(ok) {
-    if (ok_ && !obj_.is_object()) ok_ = false;
-  }
+  FieldReader(simdjson::ondemand::object obj, bool& ok) : obj_(obj), ok_(ok) {}
 
   void operator()(std::string_view k, std::string& out) {
     std::string_view v;
-    if (ok_ && !obj_[k].get(v)) out.assign(v);
-    else ok_ = false;
+    if (ok_ && !member(k).get_string().get(v)) out.assign(v);
+    else fail();
   }
   template <class Tag>
   void operator()(std::string_view k, NamedType<std::string, Tag>& out) {
@@ -118,55 +120,74 @@ class FieldReader {
   }
   template <std::integral T>
   void operator()(std::string_view k, T& out) {
-    std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t> v{};
-    if (ok_ && !obj_[k].get(v) && std::in_range<T>(v)) out = static_cast<T>(v);
-    else ok_ = false;
+    if (!ok_) return;
+    if constexpr (std::is_signed_v<T>) {
+      std::int64_t v = 0;
+      if (!member(k).get_int64().get(v) && std::in_range<T>(v)) return void(out = static_cast<T>(v));
+    } else {
+      std::uint64_t v = 0;
+      if (!member(k).get_uint64().get(v) && std::in_range<T>(v)) return void(out = static_cast<T>(v));
+    }
+    fail();
   }
   template <class E>
     requires std::is_enum_v<E>
   void operator()(std::string_view k, E& out) {
     std::string s;
     (*this)(k, s);
-    if (ok_ && !parse(s, out)) ok_ = false;
+    if (ok_ && !parse(s, out)) fail();
   }
   template <class Map>
     requires std::is_same_v<typename Map::mapped_type, std::int64_t>
   void operator()(std::string_view k, Map& out) {
-    simdjson::dom::object o;
-    if (!ok_ || obj_[k].get(o)) return fail();
-    for (auto [key, value] : o) {
+    simdjson::ondemand::object o;
+    if (!ok_ || member(k).get_object().get(o)) return fail();
+    for (auto entry : o) {
+      std::string_view key;
+      if (entry.unescaped_key().get(key)) return fail();
+      typename Map::key_type id(std::string{key});  // copied before the value is read
       std::int64_t n = 0;
-      if (value.get(n)) return fail();
-      out[typename Map::key_type(std::string(key))] = n;
+      if (entry.value().get_int64().get(n)) return fail();
+      out[std::move(id)] = n;
     }
   }
   template <class T>
   void operator()(std::string_view k, std::vector<T>& out) {
-    simdjson::dom::array a;
-    if (!ok_ || obj_[k].get(a)) return fail();
+    simdjson::ondemand::array a;
+    if (!ok_ || member(k).get_array().get(a)) return fail();
     for (auto element : a) {
+      simdjson::ondemand::object o;
+      if (element.get_object().get(o)) return fail();
       T item{};
-      FieldReader sub(element, ok_);
+      FieldReader sub(o, ok_);
       fields(sub, item);
+      if (!ok_) return;
       out.push_back(std::move(item));
     }
   }
   void time(std::string_view k, Micros& out) { (*this)(std::string(k) + "_us", out); }
 
- private:
-  void fail() { ok_ = false; }
+  // For readers of types this one does not know (snapshots' states): member k's value, to be read
+  // once, before the next member is asked for; and the flag to clear when it does not read.
+  [[nodiscard]] simdjson::simdjson_result<simdjson::ondemand::value> member(std::string_view k) {
+    return obj_.find_field_unordered(k);
+  }
+  void fail() noexcept { ok_ = false; }
+  [[nodiscard]] bool ok() const noexcept { return ok_; }
 
-  simdjson::dom::element obj_;
+ private:
+  simdjson::ondemand::object obj_;
   bool& ok_;
 };
 
-// A parsed JSON text and a reader over its top-level object. Its parser comes from a small
-// per-thread pool and goes back when the Document does (a simdjson parser's buffers cost more to
-// make than most of our documents cost to parse); documents may nest.
+// A JSON text that must be exactly one object, and a reader over it. The text's shape is checked
+// when the Document is made (an object, closed, nothing after it); members no one reads are then
+// skipped over, not decoded. Its parser and padded copy of the text come from a small per-thread
+// pool and go back when the Document does (a parser's buffers cost more to make than most of our
+// documents cost to parse); documents may nest.
 class Document {
  public:
-  explicit Document(std::string_view bytes)
-      : parser_(acquire()), ok_(!parser_->parse(bytes.data(), bytes.size()).get(root_)), reader_(root_, ok_) {}
+  explicit Document(std::string_view bytes) : parser_(acquire()), root_(open(bytes)), reader_(root_, ok_) {}
   ~Document() {
     auto& pool = parsers();
     if (pool.size() < 4) pool.push_back(std::move(parser_));
@@ -177,24 +198,52 @@ class Document {
   template <class T>
   void operator()(std::string_view k, T& out) { reader_(k, out); }
   [[nodiscard]] FieldReader& reader() noexcept { return reader_; }
+  // The object itself, for a reader of another kind (snapshots' states), used instead of reader().
+  [[nodiscard]] simdjson::ondemand::object root() const noexcept { return root_; }
   [[nodiscard]] bool ok() const noexcept { return ok_; }
 
  private:
-  static std::vector<std::unique_ptr<simdjson::dom::parser>>& parsers() {
-    thread_local std::vector<std::unique_ptr<simdjson::dom::parser>> pool;
+  struct Parser {
+    simdjson::ondemand::parser parser;
+    std::string padded;  // the text, then SIMDJSON_PADDING bytes On-Demand may read past its end
+    simdjson::ondemand::document doc;
+  };
+
+  static std::vector<std::unique_ptr<Parser>>& parsers() {
+    thread_local std::vector<std::unique_ptr<Parser>> pool;
     return pool;
   }
-  static std::unique_ptr<simdjson::dom::parser> acquire() {
+  static std::unique_ptr<Parser> acquire() {
     auto& pool = parsers();
-    if (pool.empty()) return std::make_unique<simdjson::dom::parser>();
+    if (pool.empty()) return std::make_unique<Parser>();
     auto p = std::move(pool.back());
     pool.pop_back();
     return p;
   }
 
-  std::unique_ptr<simdjson::dom::parser> parser_;
-  simdjson::dom::element root_;
-  bool ok_;
+  // The root object, its members walked once to check the text's shape (On-Demand checks only
+  // what it is asked to read), then rewound for the reader. Clears ok_ if the text is not one object.
+  simdjson::ondemand::object open(std::string_view bytes) {
+    Parser& p = *parser_;
+    p.padded.assign(bytes);
+    p.padded.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
+    simdjson::ondemand::object root;
+    ok_ = !p.parser.iterate(p.padded.data(), bytes.size(), p.padded.size()).get(p.doc) && !p.doc.get_object().get(root);
+    if (!ok_) return root;
+    for (auto member : root) {
+      if (member.error()) {
+        ok_ = false;
+        return root;
+      }
+    }
+    const bool at_end = p.doc.current_depth() == 0 && p.doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
+    ok_ = ok_ && at_end && !root.reset().error();
+    return root;
+  }
+
+  std::unique_ptr<Parser> parser_;
+  bool ok_ = false;  // set by open(); before reader_, which holds a reference to it
+  simdjson::ondemand::object root_;
   FieldReader reader_;
 };
 

@@ -15,20 +15,13 @@
 namespace bitacora::snapshots {
 namespace {
 
-// One parser per thread, reused: its buffers grow to the largest state decoded and stay, and
-// the elements it returns live until its next parse, which is after the decoder has copied out.
-simdjson::dom::parser& thread_parser() {
-  thread_local simdjson::dom::parser instance;
-  return instance;
-}
-
 // Reads the members of one JSON object: through events::json::FieldReader for what it knows
 // (strings, ids, integers, enums, maps to integers), by hand for what it does not (bool, an
 // array of lines or of strings, null-or-object). The first miss stops every later read and is
 // remembered, so a decoder reads all its fields, checks once, and can name the bad one.
 class StateReader {
  public:
-  explicit StateReader(simdjson::dom::element obj) : obj_(obj), fields_(obj, ok_) {}
+  explicit StateReader(simdjson::ondemand::object obj) : fields_(obj, ok_) {}
   StateReader(const StateReader&) = delete;
   StateReader& operator=(const StateReader&) = delete;
 
@@ -41,15 +34,17 @@ class StateReader {
 
   void operator()(std::string_view k, bool& out) {
     if (!ok_) return;
-    if (obj_[k].get(out) != simdjson::SUCCESS) fail(k);
+    if (fields_.member(k).get_bool().get(out) != simdjson::SUCCESS) fail(k);
   }
 
   void operator()(std::string_view k, std::vector<events::OrderLine>& out) {
     if (!ok_) return;
-    simdjson::dom::array items;
-    if (obj_[k].get(items) != simdjson::SUCCESS) return fail(k);
-    for (simdjson::dom::element item : items) {
-      StateReader line(item);
+    simdjson::ondemand::array items;
+    if (fields_.member(k).get_array().get(items) != simdjson::SUCCESS) return fail(k);
+    for (auto item : items) {
+      simdjson::ondemand::object fields;
+      if (item.get_object().get(fields) != simdjson::SUCCESS) return fail(k);
+      StateReader line(fields);
       events::OrderLine l;
       line("sku", l.sku);
       line("quantity", l.quantity);
@@ -61,24 +56,27 @@ class StateReader {
 
   void operator()(std::string_view k, std::set<std::string>& out) {
     if (!ok_) return;
-    simdjson::dom::array items;
-    if (obj_[k].get(items) != simdjson::SUCCESS) return fail(k);
-    for (simdjson::dom::element item : items) {
+    simdjson::ondemand::array items;
+    if (fields_.member(k).get_array().get(items) != simdjson::SUCCESS) return fail(k);
+    for (auto item : items) {
       std::string_view text;
-      if (item.get(text) != simdjson::SUCCESS) return fail(k);
+      if (item.get_string().get(text) != simdjson::SUCCESS) return fail(k);
       out.emplace(text);
     }
   }
 
   void operator()(std::string_view k, std::optional<domain::OrderPayment>& out) {
     if (!ok_) return;
-    simdjson::dom::element value;
-    if (obj_[k].get(value) != simdjson::SUCCESS) return fail(k);
-    if (value.is_null()) {
+    simdjson::ondemand::value value;
+    bool null = false;
+    if (fields_.member(k).get(value) != simdjson::SUCCESS || value.is_null().get(null) != simdjson::SUCCESS) return fail(k);
+    if (null) {
       out.reset();
       return;
     }
-    StateReader fields(value);
+    simdjson::ondemand::object payment_fields;
+    if (value.get_object().get(payment_fields) != simdjson::SUCCESS) return fail(k);
+    StateReader fields(payment_fields);
     domain::OrderPayment payment;
     fields("gateway", payment.gateway);
     fields("transaction_id", payment.transaction_id);
@@ -113,7 +111,6 @@ class StateReader {
     failed_ = k;
   }
 
-  simdjson::dom::element obj_;
   bool ok_ = true;  // before fields_, which holds a reference to it and may clear it
   std::string_view failed_;
   events::json::FieldReader fields_;
@@ -217,10 +214,9 @@ std::string encode_state(const State& s) {
 
 template <class State>
 Result<State> decode_state(std::string_view json, std::string_view what) {
-  simdjson::dom::element root;
-  if (thread_parser().parse(json.data(), json.size()).get(root) != simdjson::SUCCESS || !root.is_object())
-    return corrupt(what, "is not one JSON object");
-  StateReader r(root);
+  events::json::Document doc(json);
+  if (!doc.ok()) return corrupt(what, "is not one JSON object");
+  StateReader r(doc.root());
   std::uint32_t format = 0;
   r("format", format);
   if (r.ok() && format != kStateFormat)
