@@ -37,7 +37,7 @@ bool parse_webhook_status(std::string_view text, WebhookStatus& out) noexcept {
 
 namespace {
 
-// E is WebhookReceived, const or not: its strings are copied or moved accordingly.
+// E is WebhookReceived (const or not: its strings are copied or moved accordingly) or its head.
 template <class E>
 WebhookSummary summary_of(E&& e) {
   WebhookSummary s;
@@ -53,6 +53,7 @@ WebhookSummary summary_of(E&& e) {
 
 WebhookSummary apply(const events::WebhookReceived& e) { return summary_of(e); }
 WebhookSummary apply(events::WebhookReceived&& e) { return summary_of(std::move(e)); }
+WebhookSummary apply(events::WebhookReceivedHead&& e) { return summary_of(std::move(e)); }
 
 WebhookSummary apply(WebhookSummary s, const events::WebhookSucceeded& e) {
   s.status = WebhookStatus::succeeded;

@@ -32,6 +32,7 @@ struct WebhookSummary {
 
 [[nodiscard]] WebhookSummary apply(const events::WebhookReceived& e);
 [[nodiscard]] WebhookSummary apply(events::WebhookReceived&& e);  // moves its strings
+[[nodiscard]] WebhookSummary apply(events::WebhookReceivedHead&& e);  // the same summary
 [[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookSucceeded& e);
 [[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookAttemptFailed& e);
 [[nodiscard]] WebhookSummary apply(WebhookSummary s, const events::WebhookFailed& e);

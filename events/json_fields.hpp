@@ -5,7 +5,7 @@
 //                                                       io("quantity", e.quantity); }
 // json::write(e) renders it as a JSON object; json::read<E>(text) parses one back, and any missing
 // or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
-// Field types: std::string, strong ids, integers (range-checked), enums with to_string/parse
+// Field types: std::string, UnreadString (reading only), strong ids, integers (range-checked), enums with to_string/parse
 // found by ADL, std::map or a hash map (std::unordered_map, boost::unordered_flat_map) of
 // <id or string, int64> (a JSON object, in key order either way), std::vector<T> where T has its
 // own `fields` (an array of objects);
@@ -99,6 +99,10 @@ class FieldWriter {
   JsonWriter& w_;
 };
 
+// A string member a decoder requires but does not keep: read, it is checked to be a string and
+// left undecoded (its escapes unchecked). Readers only.
+struct UnreadString {};
+
 // Reads members of one JSON object, by name, in any order. It is simdjson's On-Demand API: a
 // member's value is decoded only when read, and the search for a member starts where the last one
 // ended, so members read in the order they were written are found at once. The first miss clears
@@ -166,6 +170,10 @@ class FieldReader {
     }
   }
   void time(std::string_view k, Micros& out) { (*this)(std::string(k) + "_us", out); }
+  void operator()(std::string_view k, UnreadString&) {
+    simdjson::ondemand::raw_json_string raw;
+    if (!ok_ || member(k).get_raw_json_string().get(raw)) fail();
+  }
 
   // For readers of types this one does not know (snapshots' states): member k's value, to be read
   // once, before the next member is asked for; and the flag to clear when it does not read.

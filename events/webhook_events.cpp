@@ -11,14 +11,26 @@ std::string webhook_stream(std::string_view dedupe_key) {
   return s;
 }
 
-void fields(auto& io, Is<WebhookReceived> auto& e) {
+// What a summary keeps, shared by the event and its head.
+void head_fields(auto& io, auto& e) {
   io("gateway", e.gateway);
   io("key", e.key);
   io("type", e.event_type);
   io("order_reference", e.order_reference);
   io.time("received_at", e.received_at);
+}
+
+void fields(auto& io, Is<WebhookReceived> auto& e) {
+  head_fields(io, e);
   io("query", e.query);
   io("body", e.body);
+}
+
+void fields(auto& io, Is<WebhookReceivedHead> auto& e) {
+  head_fields(io, e);
+  json::UnreadString query, body;
+  io("query", query);
+  io("body", body);
 }
 
 void fields(auto& io, Is<WebhookSucceeded> auto& e) {
@@ -46,6 +58,9 @@ std::string to_json(const WebhookFailed& e) { return json::write(e); }
 std::string to_json(const WebhookRetryRequested& e) { return json::write(e); }
 // json::read's parser is pooled: audit and replay decode one of these per webhook.
 Result<WebhookReceived> webhook_received_from_json(std::string_view j) { return json::read<WebhookReceived>(j); }
+Result<WebhookReceivedHead> webhook_received_head_from_json(std::string_view j) {
+  return json::read<WebhookReceivedHead>(j);
+}
 Result<WebhookSucceeded> webhook_succeeded_from_json(std::string_view j) { return json::read<WebhookSucceeded>(j); }
 Result<WebhookAttemptFailed> webhook_attempt_failed_from_json(std::string_view j) { return json::read<WebhookAttemptFailed>(j); }
 Result<WebhookFailed> webhook_failed_from_json(std::string_view j) { return json::read<WebhookFailed>(j); }

@@ -23,8 +23,21 @@ struct WebhookReceived {
   std::string body;             // the raw body, byte for byte
 };
 
+// A WebhookReceived without the raw request it carries: what a webhook's summary keeps. Decoding
+// one checks that the query and body are there, as strings, and copies neither out: for passes that
+// fold every webhook and keep only summaries (audit, replay).
+struct WebhookReceivedHead {
+  static constexpr std::string_view kType = WebhookReceived::kType;
+  std::string gateway;
+  std::string key;
+  std::string event_type;
+  std::string order_reference;
+  Micros received_at = 0;
+};
+
 [[nodiscard]] std::string to_json(const WebhookReceived& e);
 [[nodiscard]] Result<WebhookReceived> webhook_received_from_json(std::string_view json);
+[[nodiscard]] Result<WebhookReceivedHead> webhook_received_head_from_json(std::string_view json);
 
 // Processing it had its effect (or needed none): the webhook is done. `effect` says which, in
 // words for operators: "paid", "payment_failed", "needs_attention", "refunded", "no_change", "ignored".

@@ -25,7 +25,7 @@ Status apply_webhook(AnyState& state, const events::EnvelopeView& e) {
   const bool started = s && !s->key.empty();
   if (e.type == events::WebhookReceived::kType) {
     if (started) return Error{Errc::data_loss, "a second WebhookReceived on one webhook stream"};
-    auto r = events::webhook_received_from_json(e.data);
+    auto r = events::webhook_received_head_from_json(e.data);  // a summary keeps no raw request
     if (!r) return r.error();
     if (s) *s = domain::apply(std::move(*r));  // the state initial_state made
     else state = std::make_unique<domain::WebhookSummary>(domain::apply(std::move(*r)));

@@ -62,6 +62,27 @@ TEST_CASE("WebhookReceived keeps the raw body exactly", "[events]") {
         R"("received_at":"2023-11-14T22:13:20.123Z","received_at_us":1700000000123456,"query":"","body":"{}"})");
 }
 
+TEST_CASE("a WebhookReceived's head decodes what a summary keeps, and requires the raw request as strings", "[events]") {
+  events::WebhookReceived e{"stripe", "stripe:evt_1", "payment_intent.succeeded", "ORD-1", 42, "a=1",
+                            "{\"id\": \"evt_1\"}"};
+  auto head = events::webhook_received_head_from_json(events::to_json(e));
+  REQUIRE(head.ok());
+  CHECK(head->gateway == "stripe");
+  CHECK(head->key == "stripe:evt_1");
+  CHECK(head->event_type == "payment_intent.succeeded");
+  CHECK(head->order_reference == "ORD-1");
+  CHECK(head->received_at == 42);
+  const std::string fields = R"("gateway":"g","key":"k","type":"t","order_reference":"","received_at_us":1)";
+  CHECK(events::webhook_received_head_from_json("{" + fields + R"(,"query":"","body":"{}"})").ok());
+  for (const std::string& raw : {std::string(R"("query":"","body":{})"), std::string(R"("query":1,"body":"{}")"),
+                                 std::string(R"("body":"{}")"), std::string(R"("query":"")")}) {
+    INFO(raw);
+    auto bad = events::webhook_received_head_from_json("{" + fields + "," + raw + "}");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().code == Errc::data_loss);
+  }
+}
+
 TEST_CASE("a format-1 envelope, written before the hash chain, is still read, without a chain hash", "[events]") {
   // u8 1 | "s" | u64 version 2 | "T" | i64 at 5 | "{}"
   std::string v1;
