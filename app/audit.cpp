@@ -179,7 +179,7 @@ class Pass {
     if (!ev) return ev.error();
     if (auto why = domain::misfit(p, *ev)) f_.violation(at() + ": " + *why);
     if (const auto* c = std::get_if<events::ReservationConfirmed>(&*ev)) count_confirmation(at, c->order_reference, p.sku);
-    p = domain::apply(std::move(p), std::move(*ev));
+    domain::apply_in_place(p, std::move(*ev));
     if (p.on_hand < 0 || p.reserved < 0 || p.reserved > p.on_hand)
       f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p.on_hand) + ", reserved " +
                    std::to_string(p.reserved) + ")");

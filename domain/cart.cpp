@@ -78,9 +78,13 @@ Decision<CartEvent> decide(const CartState& state, const CartCommand& command) {
   return std::visit([&state](const auto& c) { return handle(state, c); }, command);
 }
 
-CartState apply(CartState state, CartEvent event) {
+void apply_in_place(CartState& state, CartEvent event) {
   std::visit([&state](auto& e) { fold(state, std::move(e)); }, event);
   ++state.version;
+}
+
+CartState apply(CartState state, CartEvent event) {
+  apply_in_place(state, std::move(event));
   return state;
 }
 

@@ -68,6 +68,9 @@ using CartEvent = std::variant<events::CartItemAdded, events::CartQuantitiesSet,
 // The event is taken by value so that std::apply, which ADL finds through std::variant, never
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] CartState apply(CartState state, CartEvent event);
+// The same, changing `state` in place: for loops that fold many events into one state (audit,
+// replay), which would otherwise move the whole state twice an event.
+void apply_in_place(CartState& state, CartEvent event);
 
 // The stored form: envelope type and JSON data, and back (unknown type or bad JSON: data_loss).
 [[nodiscard]] std::string_view type_of(const CartEvent& event);

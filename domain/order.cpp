@@ -173,9 +173,13 @@ Decision<OrderEvent> decide(const OrderState& state, const OrderCommand& command
   return std::visit([&state](const auto& c) { return handle(state, c); }, command);
 }
 
-OrderState apply(OrderState state, OrderEvent event) {
+void apply_in_place(OrderState& state, OrderEvent event) {
   std::visit([&state](auto& e) { fold(state, std::move(e)); }, event);
   ++state.version;
+}
+
+OrderState apply(OrderState state, OrderEvent event) {
+  apply_in_place(state, std::move(event));
   return state;
 }
 

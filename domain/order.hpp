@@ -129,6 +129,9 @@ using OrderEvent = std::variant<events::OrderPlaced, events::OrderExpired, event
 // The event is taken by value so that std::apply, which ADL finds through std::variant, never
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] OrderState apply(OrderState state, OrderEvent event);
+// The same, changing `state` in place: for loops that fold many events into one state (audit,
+// replay), which would otherwise move the whole state twice an event.
+void apply_in_place(OrderState& state, OrderEvent event);
 
 // What the order holds on each product, for the coordinator that reserves, releases or confirms.
 [[nodiscard]] std::vector<std::pair<Sku, std::int64_t>> lines_of(const OrderState& order);

@@ -102,9 +102,13 @@ Decision<ProductEvent> decide(const ProductState& state, const ProductCommand& c
   return std::visit([&state](const auto& c) { return handle(state, c); }, command);
 }
 
-ProductState apply(ProductState state, ProductEvent event) {
+void apply_in_place(ProductState& state, ProductEvent event) {
   std::visit([&state](auto& e) { fold(state, std::move(e)); }, event);
   ++state.version;
+}
+
+ProductState apply(ProductState state, ProductEvent event) {
+  apply_in_place(state, std::move(event));
   return state;
 }
 

@@ -82,6 +82,9 @@ using ProductEvent = std::variant<events::ProductDefined, events::StockAdjusted,
 // The event is taken by value so that std::apply, which ADL finds through std::variant, never
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] ProductState apply(ProductState state, ProductEvent event);
+// The same, changing `state` in place: for loops that fold many events into one state (audit,
+// replay), which would otherwise move the whole state twice an event.
+void apply_in_place(ProductState& state, ProductEvent event);
 
 // Whether the stock invariants hold (for tests; O(reservations)).
 [[nodiscard]] bool invariants_hold(const ProductState& state) noexcept;

@@ -47,7 +47,7 @@ Status apply_aggregate(AnyState& state, const events::EnvelopeView& e, Decode de
   if (!s) return Error{Errc::data_loss, "event of another aggregate"};
   auto ev = decode(e.type, e.data);
   if (!ev) return ev.error();
-  *s = domain::apply(std::move(*s), std::move(*ev));
+  domain::apply_in_place(*s, std::move(*ev));
   return ok_status();
 }
 
