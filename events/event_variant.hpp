@@ -3,7 +3,6 @@
 // into the variant. Each alternative needs `kType` and a `to_json` overload. Pure; thread-safe.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -24,6 +23,25 @@ template <class... E>
   return std::visit([](const auto& e) { return to_json(e); }, v);
 }
 
+namespace detail {
+
+template <class Variant, class E, class... Rest>
+[[nodiscard]] Result<Variant> decode_first(std::string_view type, std::string_view json,
+                                           Result<E> (*decode)(std::string_view), Result<Rest> (*... rest)(std::string_view)) {
+  if (type == E::kType) {
+    auto e = decode(json);
+    if (!e) return e.error();
+    return Variant(std::in_place_type<E>, std::move(e).value());  // moved once into the variant, once into the Result
+  }
+  if constexpr (sizeof...(Rest) == 0) {
+    return Error{Errc::data_loss, "unknown event type \"" + std::string(type) + "\""};
+  } else {
+    return decode_first<Variant>(type, json, rest...);
+  }
+}
+
+}  // namespace detail
+
 // Decodes `json` with the decoder whose event's kType is `type`; pass one decoder per alternative:
 //   decode_variant<ProductEvent>(type, json, product_defined_from_json, stock_adjusted_from_json, …)
 // An unknown type is data loss: the log holds something this build cannot read.
@@ -31,15 +49,7 @@ template <class Variant, class... E>
 [[nodiscard]] Result<Variant> decode_variant(std::string_view type, std::string_view json,
                                              Result<E> (*... decoders)(std::string_view)) {
   static_assert(sizeof...(E) == std::variant_size_v<Variant>, "one decoder per alternative");
-  std::optional<Result<Variant>> out;
-  auto try_one = [&]<class T>(Result<T> (*decode)(std::string_view)) {
-    if (out || type != T::kType) return;
-    auto r = decode(json);
-    out = r ? Result<Variant>(Variant(std::move(r).value())) : Result<Variant>(r.error());
-  };
-  (try_one(decoders), ...);
-  if (!out) return Error{Errc::data_loss, "unknown event type \"" + std::string(type) + "\""};
-  return std::move(*out);
+  return detail::decode_first<Variant>(type, json, decoders...);
 }
 
 }  // namespace bitacora::events

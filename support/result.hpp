@@ -30,7 +30,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT: implicit on purpose
+  Result(const T& value) : v_(value) {}               // NOLINT: implicit on purpose
+  Result(T&& value) : v_(std::move(value)) {}         // NOLINT
   Result(Error error) : v_(std::move(error)) {}       // NOLINT
   Result(Errc code, std::string message) : v_(Error{code, std::move(message)}) {}
 
