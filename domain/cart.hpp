@@ -69,7 +69,7 @@ using CartEvent = std::variant<events::CartItemAdded, events::CartQuantitiesSet,
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] CartState apply(CartState state, CartEvent event);
 // The same, changing `state` in place: for loops that fold many events into one state (audit,
-// replay), which would otherwise move the whole state twice an event.
+// replay), where `s = apply(std::move(s), e)` would move the whole state three times an event.
 void apply_in_place(CartState& state, CartEvent event);
 
 // The stored form: envelope type and JSON data, and back (unknown type or bad JSON: data_loss).

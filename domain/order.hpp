@@ -130,7 +130,7 @@ using OrderEvent = std::variant<events::OrderPlaced, events::OrderExpired, event
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] OrderState apply(OrderState state, OrderEvent event);
 // The same, changing `state` in place: for loops that fold many events into one state (audit,
-// replay), which would otherwise move the whole state twice an event.
+// replay), where `s = apply(std::move(s), e)` would move the whole state three times an event.
 void apply_in_place(OrderState& state, OrderEvent event);
 
 // What the order holds on each product, for the coordinator that reserves, releases or confirms.

@@ -83,7 +83,7 @@ using ProductEvent = std::variant<events::ProductDefined, events::StockAdjusted,
 // wins overload resolution against this for a non-const event.
 [[nodiscard]] ProductState apply(ProductState state, ProductEvent event);
 // The same, changing `state` in place: for loops that fold many events into one state (audit,
-// replay), which would otherwise move the whole state twice an event.
+// replay), where `s = apply(std::move(s), e)` would move the whole state three times an event.
 void apply_in_place(ProductState& state, ProductEvent event);
 
 // Whether the stock invariants hold (for tests; O(reservations)).

@@ -5,10 +5,10 @@
 //                                                       io("quantity", e.quantity); }
 // json::write(e) renders it as a JSON object; json::read<E>(text) parses one back, and any missing
 // or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
-// Field types: std::string, UnreadString (reading only), strong ids, integers (range-checked), enums with to_string/parse
-// found by ADL, std::map or a hash map (std::unordered_map, boost::unordered_flat_map) of
-// <id or string, int64> (a JSON object, in key order either way), std::vector<T> where T has its
-// own `fields` (an array of objects);
+// Field types: std::string, UnreadString (reading only), strong ids, integers (range-checked),
+// enums with to_string/parse found by ADL, std::map or a hash map (std::unordered_map,
+// boost::unordered_flat_map) of <id or string, int64> (a JSON object, in key order either way),
+// std::vector<T> where T has its own `fields` (an array of objects);
 // io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
@@ -124,15 +124,9 @@ class FieldReader {
   }
   template <std::integral T>
   void operator()(std::string_view k, T& out) {
-    if (!ok_) return;
-    if constexpr (std::is_signed_v<T>) {
-      std::int64_t v = 0;
-      if (!member(k).get_int64().get(v) && std::in_range<T>(v)) return void(out = static_cast<T>(v));
-    } else {
-      std::uint64_t v = 0;
-      if (!member(k).get_uint64().get(v) && std::in_range<T>(v)) return void(out = static_cast<T>(v));
-    }
-    fail();
+    std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t> v{};
+    if (ok_ && !member(k).get(v) && std::in_range<T>(v)) out = static_cast<T>(v);
+    else fail();
   }
   template <class E>
     requires std::is_enum_v<E>
@@ -245,7 +239,7 @@ class Document {
       }
     }
     const bool at_end = p.doc.current_depth() == 0 && p.doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
-    ok_ = ok_ && at_end && !root.reset().error();
+    ok_ = at_end && !root.reset().error();
     return root;
   }
 
