@@ -150,7 +150,7 @@ class Pass {
       auto snap = snapshots_.find(e.stream);
       s.snapshot = snap == snapshots_.end() ? nullptr : &snap->second;
     }
-    auto at = [&] { return event_ref(seq, e.stream, e.stream_version); };
+    auto at = [&] { return events::event_ref(seq, e.stream, e.stream_version); };
     if (e.stream_version != s.version + 1)
       f_.violation(at() + ": version follows v" + std::to_string(s.version));
     s.version = e.stream_version;

@@ -12,7 +12,7 @@ namespace {
 
 using domain::OrderStatus;
 
-std::string where(const Stream& s) { return event_ref(s.last_seq, s.name, s.version); }
+std::string where(const Stream& s) { return events::event_ref(s.last_seq, s.name, s.version); }
 
 const domain::OrderState* order_of(const Findings& f, const OrderRef& ref) {
   const auto* s = f.streams.find(events::order_stream(ref));

@@ -17,10 +17,6 @@ auto find_sku(Confirmed& confirmed, const Sku& sku) {
 
 }  // namespace
 
-std::string event_ref(events::Seq seq, std::string_view stream, std::uint64_t version) {
-  return "seq " + std::to_string(seq) + " (" + std::string(stream) + " v" + std::to_string(version) + ")";
-}
-
 void Stream::count_approval() {
   if (!tally) tally = std::make_unique<OrderTally>();
   ++tally->approvals;

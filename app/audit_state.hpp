@@ -17,9 +17,6 @@
 
 namespace bitacora::app::audit_detail {
 
-// How a violation names an event: "seq N (stream vV)".
-[[nodiscard]] std::string event_ref(events::Seq seq, std::string_view stream, std::uint64_t version);
-
 // An order's tallies from the log: its PaymentApproved events, and the ReservationConfirmed events
 // products recorded for it.
 struct OrderTally {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "events/envelope.hpp"
 #include "snapshots/rebuild.hpp"
 #include "storage/log.hpp"
 #include "support/json_writer.hpp"
@@ -47,8 +48,7 @@ class Printer {
     if (it == streams_.end()) it = streams_.emplace(e.stream, Folded{snapshots::initial_state(e.stream)}).first;
     Folded& f = it->second;
     if (auto s = snapshots::apply_event(f.state, e); !s) {
-      error_ = "seq " + std::to_string(seq) + " (" + e.stream + " v" + std::to_string(e.stream_version) +
-               "): " + s.error().message;
+      error_ = events::event_ref(seq, e.stream, e.stream_version) + ": " + s.error().message;
       return false;
     }
     if (last_only_) {

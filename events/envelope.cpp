@@ -102,6 +102,10 @@ Result<Envelope> decode_envelope(std::string_view bytes) {
                   v->at,                  std::string(v->data), std::string(v->prev_hash)};
 }
 
+std::string event_ref(Seq seq, std::string_view stream, std::uint64_t version) {
+  return "seq " + std::to_string(seq) + " (" + std::string(stream) + " v" + std::to_string(version) + ")";
+}
+
 void write_fields(JsonWriter& w, Seq seq, const Envelope& e) {
   w.field("seq", seq)
       .field("stream", e.stream)

@@ -54,6 +54,9 @@ struct EnvelopeView {
 [[nodiscard]] Result<Envelope> decode_envelope(std::string_view bytes);
 [[nodiscard]] Result<EnvelopeView> decode_envelope_view(std::string_view bytes);
 
+// How the tools name an event in what they report: "seq N (stream vV)".
+[[nodiscard]] std::string event_ref(Seq seq, std::string_view stream, std::uint64_t version);
+
 // The same envelope as one JSON object: {"seq","stream","version","type","at","data"} (API.md §5).
 [[nodiscard]] std::string to_json(Seq seq, const Envelope& e);
 // Those fields, written into an object `w` has open (for callers that add more, like replay).

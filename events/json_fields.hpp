@@ -170,14 +170,14 @@ class FieldReader {
   }
 
   // For readers of types this one does not know (snapshots' states): member k's value, to be read
-  // once, before the next member is asked for; and the flag to clear when it does not read.
+  // once, before the next member is asked for.
   [[nodiscard]] simdjson::simdjson_result<simdjson::ondemand::value> member(std::string_view k) {
     return obj_.find_field_unordered(k);
   }
-  void fail() noexcept { ok_ = false; }
-  [[nodiscard]] bool ok() const noexcept { return ok_; }
 
  private:
+  void fail() noexcept { ok_ = false; }
+
   simdjson::ondemand::object obj_;
   bool& ok_;
 };
