@@ -3,6 +3,7 @@
 #include "actors/webhook_processor.hpp"
 #include "domain/webhook.hpp"
 #include "events/webhook_events.hpp"
+#include "support/text.hpp"
 
 namespace bitacora::actors {
 
@@ -50,7 +51,7 @@ void WebhookInbox::receive(InboundWebhook webhook, ReceiveCallback done) {
 
 void WebhookInbox::quarantine(std::string gateway, std::string reason, std::string query, std::string_view body) {
   domain::QuarantinedWebhook q{std::move(gateway), std::move(reason), clock_.now_us(), std::move(query),
-                               std::string(body.substr(0, quarantine_max_body_bytes_)), body.size()};
+                               std::string(utf8_prefix(body, quarantine_max_body_bytes_)), body.size()};
   writer_.quarantine({domain::encode(q)});
 }
 

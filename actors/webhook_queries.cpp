@@ -52,13 +52,13 @@ struct Collected {
 };
 
 // Reads one source newest-first from `from`, keeping up to `limit` matches within the scan budget.
+// `decode` turns a row into an item, or nullopt when the filter leaves it out.
 template <class Decode>
 Result<Collected> collect(const storage::EventLog& log, storage::Family family, std::uint64_t from,
                           std::size_t limit, Decode decode) {
   Collected out;
   if (from == 0) return out;
   std::size_t scanned = 0;
-  std::optional<Error> failed;
   std::uint64_t last_pos = 0;
   bool stopped_early = false;
   auto s = log.scan(family, storage::keys::be64(from), true, [&](std::string_view k, std::string_view v) {
@@ -68,18 +68,20 @@ Result<Collected> collect(const storage::EventLog& log, storage::Family family, 
       stopped_early = true;
       return false;
     }
-    auto item = decode(pos, v);
-    if (!item) {
-      failed = item.error();
-      return false;
-    }
-    if (item->has_value()) out.items.emplace_back(pos, std::move(**item));
+    if (auto item = decode(pos, v)) out.items.emplace_back(pos, std::move(*item));
     return true;
   });
   if (!s) return s.error();
-  if (failed) return *failed;
   out.resume = stopped_early ? last_pos : 0;
   return out;
+}
+
+bool unfiltered(const WebhookFilter& f) { return !f.status && !f.gateway && !f.type; }
+
+// A row that does not decode, as the listing shows it (when it shows it at all).
+std::optional<WebhookItem> damaged(const WebhookFilter& f, std::string id, const Error& e) {
+  if (!unfiltered(f)) return std::nullopt;
+  return WebhookItem{std::move(id), {}, e.message};
 }
 
 }  // namespace
@@ -95,20 +97,20 @@ Result<WebhookPage> WebhookQueries::list(const WebhookFilter& f) const {
   const bool want_quarantined = (!f.status || *f.status == domain::WebhookStatus::quarantined) && !f.type;
 
   auto accepted = collect(log_, storage::Family::webhooks, want_accepted ? cursor.accepted : 0, f.limit,
-                          [&](std::uint64_t seq, std::string_view v) -> Result<std::optional<WebhookItem>> {
+                          [&](std::uint64_t seq, std::string_view v) -> std::optional<WebhookItem> {
                             auto s = domain::decode_webhook_summary(v);
-                            if (!s) return s.error();
-                            if (!matches(f, *s)) return std::optional<WebhookItem>();
-                            return std::optional<WebhookItem>(WebhookItem{webhook_id(seq), std::move(*s)});
+                            if (!s) return damaged(f, webhook_id(seq), s.error());
+                            if (!matches(f, *s)) return std::nullopt;
+                            return WebhookItem{webhook_id(seq), std::move(*s), {}};
                           });
   if (!accepted) return accepted.error();
   auto quarantined = collect(log_, storage::Family::quarantine, want_quarantined ? cursor.quarantined : 0, f.limit,
-                             [&](std::uint64_t n, std::string_view v) -> Result<std::optional<WebhookItem>> {
+                             [&](std::uint64_t n, std::string_view v) -> std::optional<WebhookItem> {
                                auto q = domain::decode_quarantined(v);
-                               if (!q) return q.error();
+                               if (!q) return damaged(f, quarantine_id(n), q.error());
                                auto s = summary_of(*q);
-                               if (!matches(f, s)) return std::optional<WebhookItem>();
-                               return std::optional<WebhookItem>(WebhookItem{quarantine_id(n), std::move(s)});
+                               if (!matches(f, s)) return std::nullopt;
+                               return WebhookItem{quarantine_id(n), std::move(s), {}};
                              });
   if (!quarantined) return quarantined.error();
 
@@ -138,6 +140,11 @@ Result<std::optional<WebhookDetail>> WebhookQueries::find(const std::string& id)
       return std::nullopt;
     return n;
   };
+  // A record that does not decode is shown as such (data loss), not failed as a storage error.
+  auto damaged_detail = [&](const Error& e) -> Result<std::optional<WebhookDetail>> {
+    if (e.code != Errc::data_loss) return e;
+    return std::optional<WebhookDetail>(WebhookDetail{WebhookItem{id, {}, e.message}, {}, {}, {}, {}});
+  };
   if (id.rfind("q_", 0) == 0) {
     auto n = number(2);
     if (!n) return std::optional<WebhookDetail>();
@@ -145,8 +152,8 @@ Result<std::optional<WebhookDetail>> WebhookQueries::find(const std::string& id)
     if (!raw) return raw.error();
     if (!raw->has_value()) return std::optional<WebhookDetail>();
     auto q = domain::decode_quarantined(**raw);
-    if (!q) return q.error();
-    WebhookDetail d{WebhookItem{id, summary_of(*q)}, q->body, q->query, {}, q->reason};
+    if (!q) return damaged_detail(q.error());
+    WebhookDetail d{WebhookItem{id, summary_of(*q), {}}, q->body, q->query, {}, q->reason};
     return std::optional<WebhookDetail>(std::move(d));
   }
   if (id.rfind("wh_", 0) != 0) return std::optional<WebhookDetail>();
@@ -156,15 +163,15 @@ Result<std::optional<WebhookDetail>> WebhookQueries::find(const std::string& id)
   if (!row) return row.error();
   if (!row->has_value()) return std::optional<WebhookDetail>();
   auto summary = domain::decode_webhook_summary(**row);
-  if (!summary) return summary.error();
+  if (!summary) return damaged_detail(summary.error());
   auto first = log_.read(*seq);
-  if (!first) return first.error();
-  if (!first->has_value()) return Error{Errc::data_loss, id + " is indexed but its event is missing"};
+  if (!first) return damaged_detail(first.error());
+  if (!first->has_value()) return damaged_detail(Error{Errc::data_loss, id + " is indexed but its event is missing"});
   auto received = events::webhook_received_from_json((*first)->envelope.data);
-  if (!received) return received.error();
+  if (!received) return damaged_detail(received.error());
   auto history = log_.read_stream((*first)->envelope.stream, 1, 10'000);
-  if (!history) return history.error();
-  WebhookDetail d{WebhookItem{id, std::move(*summary)}, std::move(received->body), std::move(received->query),
+  if (!history) return damaged_detail(history.error());
+  WebhookDetail d{WebhookItem{id, std::move(*summary), {}}, std::move(received->body), std::move(received->query),
                   std::move(*history), {}};
   return std::optional<WebhookDetail>(std::move(d));
 }

@@ -27,6 +27,9 @@ struct WebhookFilter {
 struct WebhookItem {
   std::string id;
   domain::WebhookSummary summary;
+  // Why the stored row could not be read (a damaged record); empty when it was. Such a row is still
+  // listed, when the listing has no filter, so that one bad row never hides the others.
+  std::string undecodable;
 };
 
 struct WebhookPage {

@@ -128,11 +128,10 @@ std::string encode(const QuarantinedWebhook& q) {
       .field("v", kQuarantineFormat)
       .field("gateway", q.gateway)
       .field("reason", q.reason)
-      .field("received_at", q.received_at)
-      .field("query", q.query)
-      .field("body", q.body)
-      .field("body_bytes", q.body_bytes)
-      .end_object();
+      .field("received_at", q.received_at);
+  events::json::write_bytes(w, "query", q.query);
+  events::json::write_bytes(w, "body", q.body);
+  w.field("body_bytes", q.body_bytes).end_object();
   return std::move(w).str();
 }
 
@@ -144,8 +143,8 @@ Result<QuarantinedWebhook> decode_quarantined(std::string_view bytes) {
   f("gateway", q.gateway);
   f("reason", q.reason);
   f("received_at", q.received_at);
-  f("query", q.query);
-  f("body", q.body);
+  f("query", events::json::bytes(q.query));
+  f("body", events::json::bytes(q.body));
   f("body_bytes", q.body_bytes);
   if (!f.ok() || version != kQuarantineFormat) return Error{Errc::data_loss, "quarantine record does not decode"};
   return q;

@@ -5,15 +5,17 @@
 //                                                       io("quantity", e.quantity); }
 // json::write(e) renders it as a JSON object; json::read<E>(text) parses one back, and any missing
 // or mistyped field, or text that is not a JSON object, is Errc::data_loss naming E::kType.
-// Field types: std::string, UnreadString (reading only), strong ids, integers (range-checked),
-// enums with to_string/parse found by ADL, std::map or a hash map (std::unordered_map,
-// boost::unordered_flat_map) of <id or string, int64> (a JSON object, in key order either way),
+// Field types: std::string, Bytes (raw bytes from the wire), UnreadString (reading only), strong
+// ids, integers (range-checked), enums with to_string/parse found by ADL, std::map or a hash map
+// (std::unordered_map, boost::unordered_flat_map) of <id or string, int64> (a JSON object, in key
+// order either way),
 // std::vector<T> where T has its own `fields` (an array of objects);
 // io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
-// Reading is lenient in one way only: a member no decoder reads is checked for its place in the
-// text's structure, not for its value (an unread `tru` passes).
+// Reading is lenient in two ways only: a member no decoder reads is checked for its place in the
+// text's structure, not for its value (an unread `tru` passes); and text holding malformed UTF-8
+// (written before the JSON writer replaced it) is read with U+FFFD in place of those bytes.
 // Pure; one reader or writer per document; thread-safe across documents.
 #pragma once
 
@@ -24,6 +26,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -32,8 +35,10 @@
 #include <vector>
 
 #include "events/ids.hpp"
+#include "support/crypto.hpp"
 #include "support/json_writer.hpp"
 #include "support/result.hpp"
+#include "support/text.hpp"
 #include "support/time.hpp"
 
 namespace bitacora::events {
@@ -51,11 +56,31 @@ const std::string& text_of(const NamedType<std::string, Tag>& id) { return id.va
 template <class E>
 void write_object(JsonWriter& w, const E& e);
 
+// Bytes as they came off the wire (a request's body or query), kept exactly. Written as a JSON
+// string when they are well-formed UTF-8, which is nearly always; otherwise the string shows them
+// with U+FFFD for each byte that is not text, and a member "<key>_base64" holds the bytes
+// themselves. Read back either way. `bytes(s)` makes one for `io(…)`.
+template <class S>
+struct Bytes {
+  S& value;
+};
+inline Bytes<std::string> bytes(std::string& s) { return {s}; }
+inline Bytes<const std::string> bytes(const std::string& s) { return {s}; }
+[[nodiscard]] inline std::string base64_key(std::string_view k) { return std::string(k) + "_base64"; }
+
+// Writes member `k` of `w`'s open object as Bytes does.
+inline void write_bytes(JsonWriter& w, std::string_view k, std::string_view value) {
+  w.field(k, value);  // malformed UTF-8 comes out as U+FFFD
+  if (!simdjson::validate_utf8(value.data(), value.size())) w.field(base64_key(k), crypto::base64(value));
+}
+
 class FieldWriter {
  public:
   explicit FieldWriter(JsonWriter& w) : w_(w) {}
 
   void operator()(std::string_view k, const std::string& v) { w_.field(k, v); }
+  template <class S>
+  void operator()(std::string_view k, Bytes<S> b) { write_bytes(w_, k, b.value); }
   template <class Tag>
   void operator()(std::string_view k, const NamedType<std::string, Tag>& v) { w_.field(k, v.value()); }
   template <std::integral T>
@@ -164,6 +189,17 @@ class FieldReader {
     }
   }
   void time(std::string_view k, Micros& out) { (*this)(std::string(k) + "_us", out); }
+  void operator()(std::string_view k, Bytes<std::string> b) {
+    (*this)(k, b.value);
+    if (!ok_) return;
+    // Absent when the bytes were text (nearly always): looking for it costs one pass over the rest.
+    std::string_view encoded;
+    auto found = member(base64_key(k));
+    if (found.error() == simdjson::NO_SUCH_FIELD) return;
+    auto decoded = found.get_string().get(encoded) ? std::nullopt : crypto::base64_decode(encoded);
+    if (!decoded) return fail();
+    b.value = std::move(*decoded);
+  }
   void operator()(std::string_view k, UnreadString&) {
     simdjson::ondemand::raw_json_string raw;
     if (!ok_ || member(k).get_raw_json_string().get(raw)) fail();
@@ -199,6 +235,7 @@ class Document {
 
   template <class T>
   void operator()(std::string_view k, T& out) { reader_(k, out); }
+  void operator()(std::string_view k, Bytes<std::string> out) { reader_(k, out); }
   [[nodiscard]] FieldReader& reader() noexcept { return reader_; }
   // The object itself, for a reader of another kind (snapshots' states), used instead of reader().
   [[nodiscard]] simdjson::ondemand::object root() const noexcept { return root_; }
@@ -228,9 +265,19 @@ class Document {
   simdjson::ondemand::object open(std::string_view bytes) {
     Parser& p = *parser_;
     p.padded.assign(bytes);
-    p.padded.resize(bytes.size() + simdjson::SIMDJSON_PADDING);
+    std::size_t length = bytes.size();
+    p.padded.resize(length + simdjson::SIMDJSON_PADDING);
+    auto iterated = p.parser.iterate(p.padded.data(), length, p.padded.size()).get(p.doc);
+    if (iterated == simdjson::UTF8_ERROR) {
+      // Written before the JSON writer replaced malformed UTF-8 (it passed such bytes through): read
+      // with U+FFFD in their place rather than not at all. The stored bytes stay as they are.
+      p.padded = utf8_lossy(bytes);
+      length = p.padded.size();
+      p.padded.resize(length + simdjson::SIMDJSON_PADDING);
+      iterated = p.parser.iterate(p.padded.data(), length, p.padded.size()).get(p.doc);
+    }
     simdjson::ondemand::object root;
-    ok_ = !p.parser.iterate(p.padded.data(), bytes.size(), p.padded.size()).get(p.doc) && !p.doc.get_object().get(root);
+    ok_ = !iterated && !p.doc.get_object().get(root);
     if (!ok_) return root;
     for (auto member : root) {
       if (member.error()) {

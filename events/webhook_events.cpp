@@ -22,8 +22,8 @@ void head_fields(auto& io, auto& e) {
 
 void fields(auto& io, Is<WebhookReceived> auto& e) {
   head_fields(io, e);
-  io("query", e.query);
-  io("body", e.body);
+  io("query", json::bytes(e.query));
+  io("body", json::bytes(e.body));
 }
 
 void fields(auto& io, Is<WebhookReceivedHead> auto& e) {

@@ -21,6 +21,8 @@ struct WebhookReceived {
   Micros received_at = 0;
   std::string query;            // the raw query string (Mercado Pago carries data.id there)
   std::string body;             // the raw body, byte for byte
+  // query and body are stored exactly, whatever bytes they hold (json::Bytes): the JSON text shows
+  // them as strings, with "query_base64"/"body_base64" beside them when they are not UTF-8.
 };
 
 // A WebhookReceived without the raw request it carries: what a webhook's summary keeps. Decoding

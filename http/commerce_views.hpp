@@ -16,6 +16,6 @@ namespace bitacora::http {
 enum class Resource { product, cart, checkout, order };
 [[nodiscard]] Response refusal_response(const domain::DomainError& e, Resource where);
 // A storage failure: 503 storage_unavailable, never a success.
-[[nodiscard]] inline Response storage_response(const Error& e) { return storage_response(e.message); }
+[[nodiscard]] inline Response storage_response(const Error&) { return storage_response(); }
 
 }  // namespace bitacora::http

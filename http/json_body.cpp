@@ -11,7 +11,7 @@ JsonBody::JsonBody(std::string_view body) {
 std::optional<Response> JsonBody::error() const {
   if (!problem_) return std::nullopt;
   return error_response(bhttp::status::bad_request, "invalid_request", *problem_,
-                        field_.empty() ? std::string() : "\"field\":\"" + field_ + "\"");
+                        field_.empty() ? std::string() : json_member("field", field_));
 }
 
 void JsonBody::fail(std::string message, const char* field) {
@@ -52,15 +52,6 @@ std::int64_t JsonBody::integer(const char* key) {
   std::int64_t n = 0;
   if (e.get_int64().get(n)) fail(std::string(key) + " must be an integer", key);
   return n;
-}
-
-bool valid_identifier(std::string_view s) noexcept {
-  if (s.empty() || s.size() > 64) return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 }  // namespace bitacora::http

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "http/message.hpp"
+#include "support/text.hpp"
 
 namespace bitacora::http {
 
@@ -35,7 +36,7 @@ class JsonBody {
   std::string field_;
 };
 
-// Identifiers in paths and bodies (skus): 1–64 of [A-Za-z0-9._-].
-[[nodiscard]] bool valid_identifier(std::string_view s) noexcept;
+// Identifiers in paths and bodies (skus, order references) are checked with support/text.hpp's
+// valid_identifier: 1–64 of [A-Za-z0-9._-].
 
 }  // namespace bitacora::http

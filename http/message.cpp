@@ -27,9 +27,19 @@ Response error_response(bhttp::status status, std::string_view code, std::string
   return json_response(status, std::move(body));
 }
 
-Response storage_response(std::string_view message) {
+std::string json_member(std::string_view name, std::string_view value) {
+  std::string out = "\"";
+  json_escape(out, name);
+  out += "\":\"";
+  json_escape(out, value);
+  out += '"';
+  return out;
+}
+
+Response storage_response() {
+  // What failed stays in the server's log: RocksDB's messages name files of the data directory.
   return error_response(bhttp::status::service_unavailable, "storage_unavailable",
-                        "storage could not serve this request; retry later: " + std::string(message));
+                        "storage could not serve this request; retry later");
 }
 
 }  // namespace bitacora::http

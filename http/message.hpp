@@ -20,12 +20,16 @@ using Respond = std::function<void(Response)>;
 
 // A JSON response with the given status and body.
 [[nodiscard]] Response json_response(bhttp::status status, std::string body);
+// Storage could not serve the request (a read or a write): 503 storage_unavailable, never a
+// success. The body says no more than that (no file names, no RocksDB message).
+[[nodiscard]] Response storage_response();
+
 // The error shape of API.md: {"error": code, "message": text}. `extra` is a JSON object's inner
 // members ("\"sku\":\"x\"") appended after message, or empty.
-// Storage could not serve the request (a read or a write): 503 storage_unavailable, never a success.
-[[nodiscard]] Response storage_response(std::string_view message);
-
 [[nodiscard]] Response error_response(bhttp::status status, std::string_view code, std::string_view message,
                                       std::string_view extra = {});
+// One member for `extra`, its value a JSON string: "\"name\":\"value\"", escaped. Any text a
+// client sent goes into an error body this way (or through JsonWriter), never pasted.
+[[nodiscard]] std::string json_member(std::string_view name, std::string_view value);
 
 }  // namespace bitacora::http

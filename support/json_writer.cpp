@@ -2,12 +2,34 @@
 
 #include <charconv>
 
+#include "support/text.hpp"
+
 namespace bitacora {
 
 void json_escape(std::string& out, std::string_view s) {
   static constexpr char hexd[] = "0123456789abcdef";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  std::size_t run = 0;  // start of the bytes not yet copied: they need no escape
+  std::size_t i = 0;
+  auto flush = [&] { out.append(s.data() + run, i - run); };
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      // Well-formed UTF-8 goes out as it is; any other byte as U+FFFD, so the text always parses
+      // (simdjson refuses malformed UTF-8). Callers that must keep such bytes encode them first.
+      if (const std::size_t n = utf8_sequence_length(s.substr(i)); n > 0) {
+        i += n;
+        continue;
+      }
+      flush();
+      out += "\\ufffd";
+      run = ++i;
+      continue;
+    }
+    flush();
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -17,15 +39,13 @@ void json_escape(std::string& out, std::string_view s) {
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hexd[c >> 4];
-          out += hexd[c & 0xf];
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += hexd[c >> 4];
+        out += hexd[c & 0xf];
     }
+    run = ++i;
   }
+  flush();
 }
 
 void JsonWriter::comma() {

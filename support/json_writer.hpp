@@ -1,5 +1,7 @@
 // JsonWriter: builds compact JSON text into a string, for responses, event payloads and exports.
-// The caller keeps the nesting right (object/array begin/end pair up); keys and strings are escaped.
+// The caller keeps the nesting right (object/array begin/end pair up); keys and strings are escaped,
+// and bytes that are not well-formed UTF-8 come out as U+FFFD, so the text always parses (callers
+// that must keep such bytes store them encoded beside it: events/json_fields.hpp's Bytes).
 // Not thread-safe; one writer per document.
 #pragma once
 
@@ -44,7 +46,7 @@ class JsonWriter {
   bool need_comma_ = false;
 };
 
-// Appends `s` JSON-escaped (without quotes) to `out`.
+// Appends `s` JSON-escaped (without quotes) to `out`; malformed UTF-8 as \ufffd.
 void json_escape(std::string& out, std::string_view s);
 
 }  // namespace bitacora

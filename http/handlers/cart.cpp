@@ -60,7 +60,7 @@ void add_cart_routes(Router& router, Services& s) {
     auto quantity = body.integer("quantity");
     if (auto error = body.error()) return respond(std::move(*error));
     if (!valid_identifier(sku))
-      return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", "\"sku\":\"\""));
+      return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", json_member("sku", "")));
     UserId user(std::get<Caller>(who).user);
     s.commerce.add_to_cart(user, Sku(sku), quantity, cart_answer(s, user, respond));
   });
@@ -77,9 +77,9 @@ void add_cart_routes(Router& router, Services& s) {
       std::int64_t qty = 0;
       if (value.get_int64().get(qty))
         return respond(error_response(bhttp::status::bad_request, "invalid_request",
-                                      "each value must be an integer quantity", "\"field\":\"" + std::string(key) + "\""));
+                                      "each value must be an integer quantity", json_member("field", key)));
       if (!valid_identifier(key))
-        return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", "\"sku\":\"\""));
+        return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", json_member("sku", "")));
       lines[Sku(std::string(key))] = qty;
     }
     if (lines.size() > kMaxCartLines)

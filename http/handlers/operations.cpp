@@ -1,11 +1,12 @@
 // GET /health and GET /metrics (API.md §5).
+#include "http/auth.hpp"
 #include "http/routes.hpp"
 #include "support/json_writer.hpp"
 
 namespace bitacora::http {
 
 void add_operations_routes(Router& router, Services& s) {
-  router.add(bhttp::verb::get, "/health", [&s](const Request&, const RouteParams&, Respond respond) {
+  router.add(bhttp::verb::get, "/health", [&s](const Request& req, const RouteParams&, Respond respond) {
     auto storage = s.storage_status();
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - s.started);
     JsonWriter w;
@@ -13,9 +14,11 @@ void add_operations_routes(Router& router, Services& s) {
         .field("status", storage.writable ? "ok" : "degraded")
         .key("storage")
         .begin_object()
-        .field("last_seq", storage.last_seq)
-        .field("dir", storage.dir)
-        .field("writable", storage.writable)
+        .field("last_seq", storage.last_seq);
+    // Where the data lives is for operators: anyone else sees null, never a path of this machine.
+    if (!require_admin(req, s.auth)) w.field("dir", storage.dir);
+    else w.key("dir").null();
+    w.field("writable", storage.writable)
         .end_object()
         .key("webhooks")
         .begin_object()

@@ -62,7 +62,7 @@ void add_order_routes(Router& router, Services& s) {
     if (auto error = body.error()) return respond(std::move(*error));
     if (!known_gateway(gateway))
       return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument",
-                                    "gateway must be wompi, mercadopago or stripe", "\"field\":\"gateway\""));
+                                    "gateway must be wompi, mercadopago or stripe", json_member("field", "gateway")));
     std::optional<std::string> key;
     if (auto k = req["Idempotency-Key"]; !k.empty()) {
       if (k.size() > kMaxIdempotencyKey)
@@ -110,7 +110,7 @@ void add_order_routes(Router& router, Services& s) {
       domain::OrderStatus parsed;
       if (!domain::parse(*text, parsed))
         return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "status: not an order status",
-                                      "\"parameter\":\"status\""));
+                                      json_member("parameter", "status")));
       status = parsed;
     }
     std::size_t limit = 50;
@@ -118,7 +118,7 @@ void add_order_routes(Router& router, Services& s) {
       auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
       if (ec != std::errc() || ptr != l->data() + l->size() || limit < 1 || limit > 500)
         return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "limit: expected 1 to 500",
-                                      "\"parameter\":\"limit\""));
+                                      json_member("parameter", "limit")));
     }
     auto cursor = query_param(p.query, "cursor");
     if (cursor && cursor->empty()) cursor.reset();

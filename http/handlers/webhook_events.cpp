@@ -6,6 +6,7 @@
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
 #include "http/routes.hpp"
+#include "events/json_fields.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
 
@@ -14,6 +15,13 @@ namespace {
 
 void write_item(JsonWriter& w, const actors::WebhookItem& item) {
   const auto& s = item.summary;
+  if (!item.undecodable.empty()) {
+    // A damaged record: listed with what can be said of it, so one bad row never fails a page.
+    w.field("id", item.id).key("gateway").null().key("type").null().field("status", "undecodable");
+    w.field("attempts", 0).key("next_retry_at").null().field("last_error", item.undecodable);
+    w.key("received_at").null().key("order_reference").null().key("key").null();
+    return;
+  }
   w.field("id", item.id).field("gateway", s.gateway);
   s.event_type.empty() ? w.key("type").null() : w.field("type", s.event_type);
   w.field("status", domain::to_string(s.status)).field("attempts", static_cast<std::uint64_t>(s.attempts));
@@ -26,7 +34,7 @@ void write_item(JsonWriter& w, const actors::WebhookItem& item) {
 
 Response bad_parameter(std::string_view name, std::string_view why) {
   return error_response(bhttp::status::bad_request, "invalid_parameter", std::string(name) + ": " + std::string(why),
-                        "\"parameter\":\"" + std::string(name) + "\"");
+                        json_member("parameter", name));
 }
 
 
@@ -65,10 +73,10 @@ void add_webhook_event_routes(Router& router, Services& s) {
     if (auto error = body.error()) return respond(std::move(*error));
     if (status != "failed")
       return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument", "only failed webhook events can be retried",
-                                    "\"field\":\"status\""));
+                                    json_member("field", "status")));
     boost::asio::post(s.blocking, [&s, gateway, respond] {
       s.processor.retry_failed(gateway, [respond](Result<std::size_t> n) {
-        if (!n) return respond(storage_response(n.error().message));
+        if (!n) return respond(storage_response());
         respond(json_response(bhttp::status::accepted, "{\"count\":" + std::to_string(*n) + "}"));
       });
     });
@@ -78,10 +86,14 @@ void add_webhook_event_routes(Router& router, Services& s) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
     boost::asio::post(s.blocking, [&s, id = p[0], respond] {
       s.processor.retry(id, [respond, id](Status st) {
-        if (st) return respond(json_response(bhttp::status::accepted, "{\"id\":\"" + id + "\",\"status\":\"pending\"}"));
+        if (st) {
+          JsonWriter w;
+          w.begin_object().field("id", id).field("status", "pending").end_object();
+          return respond(json_response(bhttp::status::accepted, std::move(w).str()));
+        }
         if (st.error().code == Errc::not_found) return respond(error_response(bhttp::status::not_found, "not_found", st.error().message));
         if (st.error().code == Errc::conflict) return respond(error_response(bhttp::status::conflict, "not_failed", st.error().message));
-        respond(storage_response(st.error().message));
+        respond(storage_response());
       });
     });
   });
@@ -94,7 +106,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
       auto page = s.queries.list(f);
       if (!page) {
         if (page.error().code == Errc::invalid_argument) return respond(bad_parameter("cursor", page.error().message));
-        return respond(storage_response(page.error().message));
+        return respond(storage_response());
       }
       JsonWriter w;
       w.begin_object().key("items").begin_array();
@@ -114,14 +126,17 @@ void add_webhook_event_routes(Router& router, Services& s) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
     boost::asio::post(s.blocking, [&s, id = p[0], respond]() {
       auto found = s.queries.find(id);
-      if (!found) return respond(storage_response(found.error().message));
+      if (!found) return respond(storage_response());
       if (!found->has_value())
         return respond(error_response(bhttp::status::not_found, "not_found", "no webhook event " + id));
       const auto& d = **found;
       JsonWriter w;
       w.begin_object();
       write_item(w, d.item);
-      w.field("payload", d.payload).field("query", d.query);
+      if (d.item.undecodable.empty()) {
+        events::json::write_bytes(w, "payload", d.payload);  // "payload_base64" too when not UTF-8
+        events::json::write_bytes(w, "query", d.query);
+      }
       if (!d.quarantine_reason.empty()) w.field("quarantine_reason", d.quarantine_reason);
       w.key("history").begin_array();
       for (const auto& ev : d.history) w.raw(events::to_json(ev.seq, ev.envelope));

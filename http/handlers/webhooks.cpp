@@ -39,7 +39,7 @@ void finish(Services& s, std::string gateway, Verdict verdict, const Request& re
   s.inbox.receive(std::move(webhook), [respond = std::move(respond)](Result<actors::ReceiveResult> r) {
     if (!r) {
       respond(error_response(bhttp::status::service_unavailable, "storage_unavailable",
-                             "the event could not be made durable; retry later: " + r.error().message));
+                             "the event could not be made durable; retry later"));
       return;
     }
     JsonWriter w;
@@ -63,7 +63,8 @@ void add_webhook_routes(Router& router, Services& s) {
     auto in = inbound(req, p.query);
     auto verdict = cfg.allow_ipn && gateways::is_mercadopago_ipn(in)
                        ? gateways::accept_mercadopago_ipn(in, s.clock.now_us())
-                       : gateways::verify_mercadopago(in, cfg.webhook_secret);
+                       : gateways::verify_mercadopago(in, cfg.webhook_secret, s.clock.now_s(),
+                                                     s.gateways.signature_tolerance_seconds);
     finish(s, "mercadopago", std::move(verdict), req, p.query, std::move(respond));
   };
   router.add(bhttp::verb::post, "/webhooks/mercadopago", mercadopago);

@@ -62,6 +62,34 @@ TEST_CASE("WebhookReceived keeps the raw body exactly", "[events]") {
         R"("received_at":"2023-11-14T22:13:20.123Z","received_at_us":1700000000123456,"query":"","body":"{}"})");
 }
 
+TEST_CASE("a WebhookReceived whose query or body is not UTF-8 is stored as text that parses, and read back exactly",
+          "[events][utf8]") {
+  events::WebhookReceived e{"stripe", "stripe:evt_9", "ping", "", 42, "note=\xff", std::string("\xff\xfe\0x", 4)};
+  const auto text = events::to_json(e);
+  CHECK(text.find(R"("query":"note=\ufffd","query_base64":"bm90ZT3/")") != std::string::npos);
+  CHECK(text.find(R"("body":"\ufffd\ufffd\u0000x","body_base64":"//4AeA==")") != std::string::npos);
+  auto back = events::webhook_received_from_json(text);
+  REQUIRE(back.ok());
+  CHECK(back->query == e.query);
+  CHECK(back->body == e.body);
+  CHECK(events::webhook_received_head_from_json(text).ok());
+  // A "_base64" member that does not decode is data loss, not a guess.
+  auto broken = text;
+  broken.replace(broken.find("bm90ZT3/"), 8, "not*b64");
+  CHECK_FALSE(events::webhook_received_from_json(broken).ok());
+}
+
+TEST_CASE("a record written before malformed UTF-8 was escaped still reads, with U+FFFD for those bytes",
+          "[events][utf8]") {
+  // What the old writer stored for a query holding 0xff: the raw byte inside the JSON string.
+  const std::string old = "{\"gateway\":\"stripe\",\"key\":\"stripe:evt_1\",\"type\":\"t\",\"order_reference\":\"\","
+                          "\"received_at_us\":1,\"query\":\"a=\xff\",\"body\":\"{}\"}";
+  auto back = events::webhook_received_from_json(old);
+  REQUIRE(back.ok());
+  CHECK(back->query == "a=\xef\xbf\xbd");
+  CHECK(back->body == "{}");
+}
+
 TEST_CASE("a WebhookReceived's head decodes what a summary keeps, and requires the raw request as strings", "[events]") {
   events::WebhookReceived e{"stripe", "stripe:evt_1", "payment_intent.succeeded", "ORD-1", 42, "a=1",
                             "{\"id\": \"evt_1\"}"};
