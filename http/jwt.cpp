@@ -5,6 +5,7 @@
 #include <simdjson.h>
 
 #include "support/crypto.hpp"
+#include "support/text.hpp"
 
 namespace bitacora::http {
 
@@ -74,6 +75,7 @@ const char* to_string(JwtError e) {
     case JwtError::bad_signature: return "bad_signature";
     case JwtError::expired: return "expired";
     case JwtError::missing_subject: return "missing_subject";
+    case JwtError::invalid_subject: return "invalid_subject";
   }
   return "unknown";
 }
@@ -119,6 +121,7 @@ std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secre
   if (payload->at_key("sub").get_string().get(sub) != simdjson::SUCCESS || sub.empty()) {
     return JwtError::missing_subject;
   }
+  if (!valid_name(sub)) return JwtError::invalid_subject;
   claims.sub = std::string(sub);
 
   if (claims.exp) {

@@ -16,7 +16,7 @@ namespace bitacora::http {
 
 // The claims bitacora uses; any other claim (iat, nbf, aud, ...) is ignored.
 struct JwtClaims {
-  std::string sub;                  // the shopper's user id, never empty
+  std::string sub;                  // the shopper's user id: a valid name, never empty
   std::optional<std::int64_t> exp;  // seconds since the epoch; a fractional exp is truncated
 };
 
@@ -27,6 +27,8 @@ enum class JwtError {
   bad_signature,          // HMAC mismatch, or the secret is empty
   expired,                // now_s > exp + leeway_s
   missing_subject,        // "sub" absent, empty or not a string
+  invalid_subject,        // "sub" longer than 256 bytes or holding a control character: it names
+                          // the shopper's cart stream, so it must be a valid name (support/text.hpp)
 };
 
 inline constexpr std::size_t kMaxJwtBytes = 8192;
@@ -34,7 +36,7 @@ inline constexpr std::size_t kMaxJwtBytes = 8192;
 [[nodiscard]] const char* to_string(JwtError e);
 
 // Checks in this order: shape and base64url ('=' padding tolerated), header JSON, algorithm,
-// signature (constant time), payload JSON, exp is a number, sub, expiry. A payload that is not JSON
+// signature (constant time), payload JSON, exp is a number, sub (present, then a valid name), expiry. A payload that is not JSON
 // is therefore reported as bad_signature unless it was signed with the secret. A negative leeway
 // counts as 0.
 [[nodiscard]] std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secret& secret,

@@ -6,6 +6,12 @@
 
 namespace bitacora::http::gateways::detail {
 
+std::string event_type(std::string_view type) { return valid_name(type, 128) ? std::string(type) : "unknown"; }
+
+std::string order_reference(std::optional<std::string_view> reference) {
+  return reference && valid_identifier(*reference) ? std::string(*reference) : std::string();
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

@@ -13,8 +13,15 @@
 #include <utility>
 
 #include "http/gateways/inbound.hpp"
+#include "support/text.hpp"
 
 namespace bitacora::http::gateways::detail {
+
+// The gateway's own name for what happened, as the summary lists it: itself when it is a valid
+// name of at most 128 bytes, else "unknown".
+[[nodiscard]] std::string event_type(std::string_view type);
+// An order reference as the summary lists it: itself when it is a valid identifier, else empty.
+[[nodiscard]] std::string order_reference(std::optional<std::string_view> reference);
 
 // Drops spaces and tabs at both ends (header values, signature parts).
 [[nodiscard]] std::string_view trim(std::string_view s);

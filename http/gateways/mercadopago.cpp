@@ -1,5 +1,5 @@
 // Mercado Pago (gateways.md §2): the x-signature HMAC covers the query's data.id, the request id
-// and ts, never the body; the payment itself is fetched from the API later.
+// and ts, never the body; the payment itself is fetched from the API later, by the signed data.id.
 #include <algorithm>
 
 #include "http/gateways/detail.hpp"
@@ -27,14 +27,10 @@ SignatureParts parse_signature(std::string_view header) {
   return parts;
 }
 
-std::optional<std::string> text_at(simdjson::dom::element root, std::string_view path) {
-  const auto value = detail::find(root, path);
-  return value ? detail::scalar_text(*value) : std::nullopt;
-}
-
 }  // namespace
 
-Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret) {
+Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret, std::int64_t now_s,
+                           int tolerance_s) {
   if (webhook_secret.empty())
     return detail::invalid_signature("mercadopago webhook secret not configured");
   const auto header = req.header("x-signature");
@@ -43,6 +39,13 @@ Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secr
   if (parts.ts.empty() || parts.v1.empty()) {
     return detail::invalid_signature("mercadopago x-signature lacks ts or v1");
   }
+  const auto ts = detail::parse_int64(parts.ts);
+  if (!ts || *ts <= 0 || parts.ts.front() == '-')
+    return detail::invalid_signature("mercadopago x-signature ts is not a positive integer");
+  // Seconds (10 digits) or milliseconds (13): no time in seconds reaches 10^11 before the year 5000.
+  const std::int64_t ts_s = *ts >= 100'000'000'000 ? *ts / 1000 : *ts;
+  if (!detail::within_tolerance(ts_s, now_s, tolerance_s))
+    return detail::invalid_signature("mercadopago x-signature ts is stale (outside the tolerance)");
 
   const auto query_data_id = query_param(req.query, "data.id");
   const auto request_id = detail::trim(req.header("x-request-id").value_or(""));
@@ -50,24 +53,26 @@ Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secr
   if (!crypto::hex_equal(crypto::hmac_sha256(webhook_secret.reveal(), manifest), parts.v1)) {
     return detail::invalid_signature("mercadopago x-signature does not match");
   }
+  // Signed, but they also name streams and a URL: only plain identifiers.
+  if (query_data_id && !valid_identifier(*query_data_id))
+    return detail::malformed_payload("mercadopago data.id must be 1-64 of A-Z a-z 0-9 . _ -");
+  if (!request_id.empty() && !valid_identifier(request_id, 128))
+    return detail::malformed_payload("mercadopago x-request-id must be 1-128 of A-Z a-z 0-9 . _ -");
 
   const auto body = detail::parse_object(req.body);
   if (!body) return detail::malformed_payload("mercadopago body is not a JSON object");
   const simdjson::dom::element root = *body;
 
+  // The key is made of what the signature covers, so an unsigned byte can neither make a new
+  // event of a captured request nor hide a new one behind an old key. The same delivery sent
+  // again dedupes; Mercado Pago's own retries sign anew (new ts) and are processed again, which
+  // is harmless: applying a payment is idempotent.
+  Accepted accepted;
+  accepted.dedupe_key = "mercadopago:" + detail::to_lower(query_data_id.value_or("")) + ":" + std::string(request_id) +
+                        ":" + std::string(parts.ts);
   const auto action = detail::string_at(root, "action");
   const auto type = detail::string_at(root, "type");
-  Accepted accepted;
-  if (const auto id = text_at(root, "id")) {
-    accepted.dedupe_key = "mercadopago:" + *id;
-  } else {
-    const auto key_type = type ? std::optional<std::string>(*type) : query_param(req.query, "type");
-    const auto key_data_id = text_at(root, "data.id");
-    accepted.dedupe_key = "mercadopago:" + key_type.value_or("") + ":" +
-                          key_data_id.value_or(query_data_id.value_or("")) + ":" +
-                          std::string(action.value_or(""));
-  }
-  accepted.event_type = std::string(action ? *action : type.value_or("unknown"));
+  accepted.event_type = detail::event_type(action ? *action : type.value_or("unknown"));
   return accepted;
 }
 

@@ -1,5 +1,6 @@
 #include "http/gateways/payments.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "http/gateways/detail.hpp"
@@ -15,6 +16,15 @@ using Kind = Interpretation::Kind;
 Interpretation permanent(std::string why) { return {Kind::permanent, {}, std::move(why)}; }
 Interpretation retryable(std::string why) { return {Kind::retryable, {}, std::move(why)}; }
 Interpretation no_effect() { return {Kind::no_effect, {}, {}}; }
+
+// The notice names an order stream and the gateway's words go into events and logs: the reference
+// must be an identifier, the rest valid names (the amount and currency are checked by the order).
+Interpretation payment(actors::PaymentNotice notice) {
+  if (!valid_identifier(notice.order.value())) return permanent("the order reference is not 1-64 of A-Z a-z 0-9 . _ -");
+  if (!valid_name(notice.transaction_id) || !valid_name(notice.status, 128) || !valid_name(notice.currency, 16))
+    return permanent("the transaction id, status or currency is not a valid name");
+  return {Kind::payment, std::move(notice), {}};
+}
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -49,7 +59,7 @@ Interpretation interpret_wompi(std::string_view body) {
   else if (*status == "DECLINED" || *status == "VOIDED" || *status == "ERROR") outcome = PaymentOutcome::failed;
   else if (*status == "PENDING") outcome = PaymentOutcome::pending;
   else return permanent("unknown Wompi transaction status " + std::string(*status));
-  return {Kind::payment, {OrderRef(std::string(*reference)), "wompi", *id_text, outcome, std::string(*status), *amount, upper(*currency)}, {}};
+  return payment({OrderRef(std::string(*reference)), "wompi", *id_text, outcome, std::string(*status), *amount, upper(*currency)});
 }
 
 Interpretation interpret_stripe(std::string_view body) {
@@ -70,7 +80,7 @@ Interpretation interpret_stripe(std::string_view body) {
   auto amount = int_at(*root, "data.object.amount");
   auto currency = detail::string_at(*root, "data.object.currency");
   if (!id || !amount || !currency) return permanent(std::string(*type) + " without the object's id, amount or currency");
-  return {Kind::payment, {OrderRef(std::string(*reference)), "stripe", std::string(*id), outcome, std::string(*type), *amount, upper(*currency)}, {}};
+  return payment({OrderRef(std::string(*reference)), "stripe", std::string(*id), outcome, std::string(*type), *amount, upper(*currency)});
 }
 
 Interpretation interpret_mercadopago_payment(int http_status, std::string_view body) {
@@ -96,7 +106,35 @@ Interpretation interpret_mercadopago_payment(int http_status, std::string_view b
   else outcome = PaymentOutcome::pending;  // pending, authorized, in_process, in_mediation
   // transaction_amount is in major units: 125.5 → 12550 cents.
   auto cents = static_cast<std::int64_t>(std::llround(amount * 100.0));
-  return {Kind::payment, {OrderRef(std::string(*reference)), "mercadopago", *id_text, outcome, std::string(*status), cents, upper(*currency)}, {}};
+  return payment({OrderRef(std::string(*reference)), "mercadopago", *id_text, outcome, std::string(*status), cents, upper(*currency)});
+}
+
+std::variant<std::string, Interpretation> mercadopago_payment_id(const events::WebhookReceived& w) {
+  // A legacy IPN (accepted only when allowed, its topic and id checked then) names the payment by
+  // `id`; a signed notification by the query's data.id, the one part of it the signature covers.
+  // The body and the query's other parameters are unsigned: they may say that the notification is
+  // not about a payment (then nothing is fetched), never which payment it is.
+  const bool ipn = w.key.rfind("mercadopago:ipn:", 0) == 0;
+  std::optional<std::string> id;
+  if (ipn) {
+    if (query_param(w.query, "topic") != "payment") return no_effect();
+    id = query_param(w.query, "id");
+  } else {
+    auto root = detail::parse_object(w.body);
+    auto type = root ? detail::string_at(*root, "type") : std::nullopt;
+    if (!type) {
+      if (auto query_type = query_param(w.query, "type"); query_type && *query_type != "payment") return no_effect();
+    } else if (*type != "payment") {
+      return no_effect();
+    }
+    id = query_param(w.query, "data.id");
+    if (!id) return permanent("the notification names no signed payment id (data.id in its query)");
+  }
+  // Mercado Pago's payment ids are numbers; nothing else may reach the API's URL.
+  const bool digits = id && !id->empty() && id->size() <= 20 &&
+                      std::all_of(id->begin(), id->end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return permanent("the payment id is not 1-20 digits");
+  return std::move(*id);
 }
 
 actors::Interpreter make_interpreter(const GatewayConfig& config, ApiClient& client) {
@@ -104,24 +142,14 @@ actors::Interpreter make_interpreter(const GatewayConfig& config, ApiClient& cli
     if (w.gateway == "wompi") return done(interpret_wompi(w.body));
     if (w.gateway == "stripe") return done(interpret_stripe(w.body));
     if (w.gateway != "mercadopago") return done(no_effect());  // a Standard Webhooks source
-    // Only payment notifications name a payment to fetch; their id is the query's data.id (or the
-    // body's), or for a legacy IPN (accepted only if allowed, its topic and id checked) `id`.
-    auto root = detail::parse_object(w.body);
-    auto type = root ? detail::string_at(*root, "type") : std::nullopt;
-    auto topic = query_param(w.query, "topic");
-    if ((type && *type != "payment") || (topic && *topic != "payment")) return done(no_effect());
-    auto data_id = topic ? query_param(w.query, "id") : query_param(w.query, "data.id");
-    if (!data_id || data_id->empty()) {
-      auto from_body = root ? detail::find(*root, "data.id") : std::nullopt;
-      auto text = from_body ? detail::scalar_text(*from_body) : std::nullopt;
-      if (!text) return done(permanent("the notification names no payment (data.id)"));
-      data_id = *text;
-    }
+    auto payment = mercadopago_payment_id(w);
+    if (auto* decided = std::get_if<Interpretation>(&payment)) return done(std::move(*decided));
     const auto& mp = config.mercadopago;
     if (mp.access_token.empty()) return done(retryable("mercadopago.access_token is not configured"));
     std::string base = mp.api_base;
     while (!base.empty() && base.back() == '/') base.pop_back();
-    client.get(base + "/v1/payments/" + *data_id, {{"Authorization", "Bearer " + std::string(mp.access_token.reveal())}},
+    client.get(base + "/v1/payments/" + std::get<std::string>(payment),
+               {{"Authorization", "Bearer " + std::string(mp.access_token.reveal())}},
                [done = std::move(done)](Result<ApiResponse> r) {
                  if (!r) return done(retryable(r.error().message));
                  done(interpret_mercadopago_payment(r->status, r->body));

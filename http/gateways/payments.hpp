@@ -6,6 +6,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <variant>
 
 #include "actors/webhook_processor.hpp"
 #include "http/gateways/api_client.hpp"
@@ -20,5 +22,8 @@ namespace bitacora::http::gateways {
 [[nodiscard]] actors::Interpretation interpret_wompi(std::string_view body);
 [[nodiscard]] actors::Interpretation interpret_stripe(std::string_view body);
 [[nodiscard]] actors::Interpretation interpret_mercadopago_payment(int http_status, std::string_view body);
+// Which payment a received Mercado Pago notification names (1-20 digits, from signed or checked
+// parts only), or what to do instead: no effect (not a payment notification) or a permanent failure.
+[[nodiscard]] std::variant<std::string, actors::Interpretation> mercadopago_payment_id(const events::WebhookReceived& w);
 
 }  // namespace bitacora::http::gateways

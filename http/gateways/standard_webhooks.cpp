@@ -48,14 +48,15 @@ Verdict verify_standard(const InboundRequest& req, std::string_view source, cons
     return detail::invalid_signature("webhook-signature does not match");
   }
 
+  if (!valid_name(id))
+    return detail::malformed_payload("webhook-id must be 1-256 bytes of text without control characters");
   const auto body = detail::parse_object(req.body);
   if (!body) return detail::malformed_payload("webhook body is not a JSON object");
 
   Accepted accepted;
   accepted.dedupe_key = std::string(source) + ":" + std::string(id);
-  accepted.event_type = std::string(detail::string_at(*body, "type").value_or("unknown"));
-  accepted.order_reference =
-      std::string(detail::string_at(*body, "data.order_reference").value_or(""));
+  accepted.event_type = detail::event_type(detail::string_at(*body, "type").value_or("unknown"));
+  accepted.order_reference = detail::order_reference(detail::string_at(*body, "data.order_reference"));
   return accepted;
 }
 

@@ -51,12 +51,12 @@ Verdict verify_stripe(const InboundRequest& req, const Secret& secret, std::int6
   if (!body) return detail::malformed_payload("stripe body is not a JSON object");
   const auto id = detail::string_at(*body, "id");
   if (!id) return detail::malformed_payload("stripe event lacks a string id");
+  if (!valid_name(*id)) return detail::malformed_payload("stripe event id must be 1-256 bytes of text without control characters");
 
   Accepted accepted;
   accepted.dedupe_key = "stripe:" + std::string(*id);
-  accepted.event_type = std::string(detail::string_at(*body, "type").value_or("unknown"));
-  accepted.order_reference =
-      std::string(detail::string_at(*body, "data.object.metadata.order_reference").value_or(""));
+  accepted.event_type = detail::event_type(detail::string_at(*body, "type").value_or("unknown"));
+  accepted.order_reference = detail::order_reference(detail::string_at(*body, "data.object.metadata.order_reference"));
   return accepted;
 }
 

@@ -15,16 +15,24 @@
 
 namespace bitacora::http::gateways {
 
+// Names from the payload (types, order references) are listed only when they are valid names
+// (support/text.hpp); ids that make dedupe keys must be, else the request is malformed (400).
+//
 // Wompi (gateways.md §1). Checksum from `signature.properties` read under `data`, then `timestamp`,
-// then the secret; SHA-256 hex compared case-insensitively. Dedupe key "wompi:" + lower-case
-// checksum; type = `event`; order reference = `data.transaction.reference` when present.
+// then the secret; SHA-256 hex compared case-insensitively. An event carrying `data.transaction`
+// must have its id, status and amount_in_cents among the signed properties (401 otherwise: what
+// the payment effect rests on must be signed). Dedupe key "wompi:" + lower-case checksum;
+// type = `event`; order reference = `data.transaction.reference` when present.
 [[nodiscard]] Verdict verify_wompi(const InboundRequest& req, const Secret& events_secret);
 
 // Mercado Pago (gateways.md §2). `x-signature: ts=…,v1=…` over the manifest built from the
 // query's `data.id` (lower-cased), `x-request-id` and `ts`; parts with a missing value are left out.
-// Dedupe key "mercadopago:" + body `id`, else "mercadopago:{type}:{data.id}:{action}".
-// type = body `action` when present, else body `type`. No order reference (fetched later).
-[[nodiscard]] Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret);
+// `ts` (seconds, or milliseconds when 13 digits) must be within tolerance of now (401). data.id
+// must be 1-64 and x-request-id 1-128 of A-Z a-z 0-9 . _ - (400). Dedupe key, from signed parts
+// only: "mercadopago:{data.id lower-cased}:{x-request-id}:{ts}". type = body `action` when
+// present, else body `type`. No order reference (fetched later, by the signed data.id).
+[[nodiscard]] Verdict verify_mercadopago(const InboundRequest& req, const Secret& webhook_secret,
+                                         std::int64_t now_s, int tolerance_s = 300);
 
 // Mercado Pago's legacy IPN (gateways.md §2): `?topic=…&id=…` and no x-signature header. Nothing
 // in it can be verified, so it is taken only when `mercadopago.allow_ipn` is on, and processing
@@ -38,13 +46,13 @@ namespace bitacora::http::gateways {
 [[nodiscard]] Verdict accept_mercadopago_ipn(const InboundRequest& req, std::int64_t received_us);
 
 // Stripe (gateways.md §3). `Stripe-Signature: t=…,v1=…[,v1=…]`; any v1 may match; |now - t| ≤
-// tolerance. Dedupe key "stripe:" + event `id` (required); type = `type`; order reference =
+// tolerance. Dedupe key "stripe:" + event `id` (required, a valid name); type = `type`; order reference =
 // `data.object.metadata.order_reference` when present.
 [[nodiscard]] Verdict verify_stripe(const InboundRequest& req, const Secret& secret,
                                     std::int64_t now_s, int tolerance_s = 300);
 
 // Standard Webhooks (gateways.md §4) for a configured `source`. Dedupe key "{source}:" +
-// `webhook-id`; type = body `type` when present (else "unknown"); order reference =
+// `webhook-id` (a valid name, else 400); type = body `type` when present (else "unknown"); order reference =
 // `data.order_reference` when present. The body must be JSON.
 [[nodiscard]] Verdict verify_standard(const InboundRequest& req, std::string_view source,
                                       const Secret& secret, std::int64_t now_s, int tolerance_s = 300);

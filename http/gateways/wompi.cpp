@@ -44,6 +44,18 @@ Verdict verify_wompi(const InboundRequest& req, const Secret& events_secret) {
         "wompi body lacks signature.properties, signature.checksum, timestamp, data or event");
   }
 
+  // What a payment's effect rests on must be signed: a transaction's id, status and amount.
+  if (detail::find(env->data, "transaction")) {
+    for (std::string_view required : {"transaction.id", "transaction.status", "transaction.amount_in_cents"}) {
+      bool signed_property = false;
+      for (simdjson::dom::element property : env->properties)
+        signed_property |= property.get_string().value_unsafe() == required;
+      if (!signed_property)
+        return detail::invalid_signature("wompi signature.properties must include transaction.id, "
+                                         "transaction.status and transaction.amount_in_cents");
+    }
+  }
+
   std::vector<std::string> values;
   for (simdjson::dom::element property : env->properties) {
     const std::string_view path = property.get_string().value_unsafe();
@@ -64,9 +76,8 @@ Verdict verify_wompi(const InboundRequest& req, const Secret& events_secret) {
 
   Accepted accepted;
   accepted.dedupe_key = "wompi:" + checksum;
-  accepted.event_type = std::string(env->event);
-  accepted.order_reference =
-      std::string(detail::string_at(env->data, "transaction.reference").value_or(""));
+  accepted.event_type = detail::event_type(env->event);
+  accepted.order_reference = detail::order_reference(detail::string_at(env->data, "transaction.reference"));
   return accepted;
 }
 

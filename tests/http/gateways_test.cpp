@@ -105,6 +105,20 @@ TEST_CASE("a Wompi event naming a signed property it lacks is refused as a bad s
         invalid_signature);
 }
 
+TEST_CASE("a Wompi transaction whose id, status or amount is not among the signed properties is refused",
+          "[gateways][wompi]") {
+  // Correctly signed, but over the id and status only: the amount could be anything.
+  const auto props = R"(["transaction.id","transaction.status"])";
+  const auto sum = wompi_checksum({"11128-1578502783-84081", "APPROVED"}, 1530291411, "test_events_XXXXXXXXXXXX");
+  CHECK(rejection(wompi(wompi_body(wompi_tx1, props, 1530291411, sum))) == invalid_signature);
+  // An event without a transaction signs what it has.
+  const auto token = R"({"event":"nequi_token.updated","data":{"nequi_token":{"id":"nequi_1","status":"APPROVED"}},)"
+                     R"("signature":{"properties":["nequi_token.id","nequi_token.status"],"checksum":")" +
+                     wompi_checksum({"nequi_1", "APPROVED"}, 1530291411, "test_events_XXXXXXXXXXXX") +
+                     R"("},"timestamp":1530291411})";
+  CHECK(accepted(wompi(token)).event_type == "nequi_token.updated");
+}
+
 TEST_CASE("a Wompi body without its envelope is refused as malformed", "[gateways][wompi]") {
   CHECK(rejection(wompi("not json")) == malformed_payload);
   CHECK(rejection(wompi("[1,2]")) == malformed_payload);
@@ -137,12 +151,15 @@ const std::string mp_body =
     R"({"id":12345,"live_mode":true,"type":"payment","date_created":"2024-01-10T17:33:30Z",)"
     R"("user_id":44444,"api_version":"v1","action":"payment.created","data":{"id":"999999999"}})";
 
+// The vectors' ts is 1704908010: "now" is a minute later unless a test says otherwise.
+constexpr std::int64_t mp_now = 1704908070;
+
 Verdict mp(std::string_view query, std::string_view signature, std::string_view body = mp_body,
-           std::string_view request_id = mp_request_id) {
+           std::string_view request_id = mp_request_id, std::int64_t now = mp_now) {
   InboundRequest req{body, {{"Content-Type", "application/json"}}, query};
   if (!signature.empty()) req.headers.emplace_back("X-Signature", signature);
   if (!request_id.empty()) req.headers.emplace_back("X-Request-Id", request_id);
-  return verify_mercadopago(req, mp_secret);
+  return verify_mercadopago(req, mp_secret, now, 300);
 }
 
 std::string mp_header(std::string_view ts, std::string_view v1) {
@@ -162,10 +179,10 @@ TEST_CASE("the Mercado Pago manifests are built as documented", "[gateways][merc
         mp_header("1704908010", mp_sig1));
 }
 
-TEST_CASE("a Mercado Pago notification whose x-signature matches is accepted",
+TEST_CASE("a Mercado Pago notification whose x-signature matches is accepted, keyed by its signed parts",
           "[gateways][mercadopago]") {
   const auto a = accepted(mp("data.id=123456789&type=payment", mp_header("1704908010", mp_sig1)));
-  CHECK(a.dedupe_key == "mercadopago:12345");
+  CHECK(a.dedupe_key == "mercadopago:123456789:bb56a2f1-6aae-46ac-982e-9dcd3581d08e:1704908010");
   CHECK(a.event_type == "payment.created");
   CHECK(a.order_reference.empty());
   // Spaces around the parts and upper-case hex are fine.
@@ -174,31 +191,65 @@ TEST_CASE("a Mercado Pago notification whose x-signature matches is accepted",
   accepted(mp("data.id=123456789", " ts = 1704908010 , v1 = " + upper));
 }
 
+TEST_CASE("a captured Mercado Pago signature sent again with another body makes no new key",
+          "[gateways][mercadopago]") {
+  // The body is not signed: whatever it says, the same signed parts are the same notification.
+  const auto good = mp_header("1704908010", mp_sig1);
+  const auto original = accepted(mp("data.id=123456789&type=payment", good));
+  const auto replayed = accepted(mp("data.id=123456789&type=payment", good,
+                                    R"({"id":999,"type":"payment","action":"payment.updated","data":{"id":"1"}})"));
+  CHECK(replayed.dedupe_key == original.dedupe_key);
+  CHECK(accepted(mp("data.id=123456789&type=payment", good, R"({"data":{}})")).dedupe_key == original.dedupe_key);
+}
+
+TEST_CASE("a Mercado Pago signature outside the tolerance is refused, in seconds or milliseconds",
+          "[gateways][mercadopago]") {
+  const auto good = mp_header("1704908010", mp_sig1);
+  CHECK(rejection(mp("data.id=123456789", good, mp_body, mp_request_id, 1704908010 + 301)) == invalid_signature);
+  CHECK(rejection(mp("data.id=123456789", good, mp_body, mp_request_id, 1704908010 - 301)) == invalid_signature);
+  accepted(mp("data.id=123456789", good, mp_body, mp_request_id, 1704908010 + 300));
+  // A capture from 2010 (ts=1262304000) signs fine and is still refused.
+  const auto old = mercadopago_signature("mp_test_secret_123", "123456789", mp_request_id, "1262304000");
+  CHECK(rejection(mp("data.id=123456789", old)) == invalid_signature);
+  CHECK(rejection(mp("data.id=123456789", "ts=-5,v1=" + std::string(mp_sig1))) == invalid_signature);
+  CHECK(rejection(mp("data.id=123456789", "ts=soon,v1=" + std::string(mp_sig1))) == invalid_signature);
+}
+
 TEST_CASE("a Mercado Pago data.id is lower-cased in the manifest, never upper-case",
           "[gateways][mercadopago]") {
   const std::string_view query = "data.id=ORD01JQ4S4KY8HWQ6NA5PXB65B3D3&type=order";
-  accepted(
-      mp(query, mp_header("1742505638683",
-                          "fe4f202c0fb260249d2043ba8311afe5301a0b3f29381abf0c45d242f19d19f3")));
+  constexpr std::int64_t now = 1742505638;  // the vector's ts is in milliseconds
+  const auto a = accepted(mp(query, mp_header("1742505638683", "fe4f202c0fb260249d2043ba8311afe5301a0b3f29381abf0c45d242f19d19f3"),
+                             mp_body, mp_request_id, now));
+  CHECK(a.dedupe_key == "mercadopago:ord01jq4s4ky8hwq6na5pxb65b3d3:bb56a2f1-6aae-46ac-982e-9dcd3581d08e:1742505638683");
   const auto upper_manifest =
       crypto::hex(crypto::hmac_sha256("mp_test_secret_123",
                                       "id:ORD01JQ4S4KY8HWQ6NA5PXB65B3D3;request-id:bb56a2f1-6aae-"
                                       "46ac-982e-9dcd3581d08e;ts:1742505638683;"));
-  CHECK(rejection(mp(query, mp_header("1742505638683", upper_manifest))) == invalid_signature);
+  CHECK(rejection(mp(query, mp_header("1742505638683", upper_manifest), mp_body, mp_request_id, now)) == invalid_signature);
 }
 
 TEST_CASE("a Mercado Pago notification without x-request-id leaves that part out",
           "[gateways][mercadopago]") {
   const auto sig =
       mp_header("1704908010", "c1e4e8d73f73e73d0fa6e21830137aeadb917822aadd9168228b7d6dc437fcb2");
-  accepted(mp("data.id=123456789&type=payment", sig, mp_body, ""));
+  CHECK(accepted(mp("data.id=123456789&type=payment", sig, mp_body, "")).dedupe_key == "mercadopago:123456789::1704908010");
   CHECK(rejection(mp("data.id=123456789&type=payment", sig)) == invalid_signature);
 }
 
-TEST_CASE("a Mercado Pago data.id is percent-decoded before signing", "[gateways][mercadopago]") {
-  const auto sig =
-      mercadopago_signature("mp_test_secret_123", "a b/c", mp_request_id, "1704908010");
-  accepted(mp("type=payment&data.id=a+b%2Fc", sig));
+TEST_CASE("a Mercado Pago data.id is percent-decoded before signing, and must be a plain identifier",
+          "[gateways][mercadopago]") {
+  accepted(mp("type=payment&data.id=ORD%2D1", mercadopago_signature("mp_test_secret_123", "ORD-1", mp_request_id, "1704908010")));
+  // Signed, but "a b/c" and "../x" could not name a stream or a URL: malformed.
+  for (std::string id : {"a b/c", "../x", "1\r\nX: y"}) {
+    std::string query = "data.id=";
+    for (char c : id) query += "%" + crypto::hex(std::string_view(&c, 1));
+    CHECK(rejection(mp(query, mercadopago_signature("mp_test_secret_123", id, mp_request_id, "1704908010"))) ==
+          malformed_payload);
+  }
+  const std::string odd_request = "req;ts:1";
+  CHECK(rejection(mp("data.id=1", mercadopago_signature("mp_test_secret_123", "1", odd_request, "1704908010"), mp_body,
+                     odd_request)) == malformed_payload);
 }
 
 TEST_CASE("a Mercado Pago notification with a bad or missing x-signature is refused",
@@ -219,28 +270,15 @@ TEST_CASE("a signed Mercado Pago notification whose body is not a JSON object is
   CHECK(rejection(mp("data.id=123456789", good, R"("text")")) == malformed_payload);
 }
 
-TEST_CASE("a Mercado Pago body without id is deduplicated by type, data.id and action",
-          "[gateways][mercadopago]") {
+TEST_CASE("a Mercado Pago notification's type is its action, else its type", "[gateways][mercadopago]") {
   const auto good = mp_header("1704908010", mp_sig1);
-  auto a = accepted(mp("data.id=123456789&type=payment", good,
-                       R"({"type":"payment","action":"payment.updated","data":{"id":"999"}})"));
-  CHECK(a.dedupe_key == "mercadopago:payment:999:payment.updated");
-  CHECK(a.event_type == "payment.updated");
-
-  a = accepted(mp("data.id=123456789&type=payment", good, R"({"data":{}})"));
-  CHECK(a.dedupe_key == "mercadopago:payment:123456789:");
-  CHECK(a.event_type == "unknown");
-
-  a = accepted(mp("data.id=123456789", good, R"({"type":"merchant_order","data":{"id":77}})"));
-  CHECK(a.dedupe_key == "mercadopago:merchant_order:77:");
-  CHECK(a.event_type == "merchant_order");
-}
-
-TEST_CASE("a Mercado Pago body id given as a string is the dedupe key", "[gateways][mercadopago]") {
-  const auto a = accepted(mp("data.id=123456789", mp_header("1704908010", mp_sig1),
-                             R"({"id":"abc-1","type":"payment"})"));
-  CHECK(a.dedupe_key == "mercadopago:abc-1");
-  CHECK(a.event_type == "payment");
+  CHECK(accepted(mp("data.id=123456789", good, R"({"type":"payment","action":"payment.updated"})")).event_type ==
+        "payment.updated");
+  CHECK(accepted(mp("data.id=123456789", good, R"({"type":"merchant_order","data":{"id":77}})")).event_type ==
+        "merchant_order");
+  CHECK(accepted(mp("data.id=123456789", good, R"({"data":{}})")).event_type == "unknown");
+  // A type no operator could read (control characters) is listed as unknown.
+  CHECK(accepted(mp("data.id=123456789", good, R"({"type":"pay\u0000ment"})")).event_type == "unknown");
 }
 
 // ---- Common ----------------------------------------------------------------------------------
@@ -286,6 +324,6 @@ TEST_CASE("no webhook verifies against an unconfigured secret", "[gateways]") {
   CHECK(rejection(verify_wompi(InboundRequest{body, {}, {}}, none)) == invalid_signature);
   const auto mp_sig = mercadopago_signature("", "123456789", mp_request_id, "1704908010");
   CHECK(rejection(verify_mercadopago(
-            InboundRequest{mp_body, {{"x-signature", mp_sig}}, "data.id=123456789"}, none)) ==
+            InboundRequest{mp_body, {{"x-signature", mp_sig}}, "data.id=123456789"}, none, mp_now)) ==
         invalid_signature);
 }

@@ -256,6 +256,15 @@ TEST_CASE("a token without a string subject is refused for its subject", "[jwt]"
   CHECK(refused(kEmptySub) == JwtError::missing_subject);
 }
 
+TEST_CASE("a subject with a control character or past 256 bytes is refused: it names a cart stream", "[jwt]") {
+  CHECK(refused(sign_jwt_hs256(R"({"sub":"victim\u0000ZZ"})", kSecret.reveal())) == JwtError::invalid_subject);
+  CHECK(refused(sign_jwt_hs256(R"({"sub":"line\nbreak"})", kSecret.reveal())) == JwtError::invalid_subject);
+  CHECK(refused(sign_jwt_hs256(R"({"sub":")" + std::string(257, 'a') + R"("})", kSecret.reveal())) ==
+        JwtError::invalid_subject);
+  auto ok = verify_jwt(sign_jwt_hs256(R"({"sub":")" + std::string(256, 'a') + R"("})", kSecret.reveal()), kSecret, 0);
+  CHECK(std::holds_alternative<JwtClaims>(ok));
+}
+
 TEST_CASE("sign_jwt_hs256 matches the independent implementation byte for byte", "[jwt]") {
   CHECK(sign_jwt_hs256(R"({"sub":"user-42","exp":1700003600})", kSecret.reveal()) == kValid);
   CHECK(sign_jwt_hs256(R"({"sub":"user-7"})", kSecret.reveal()) == kNoExp);
