@@ -25,12 +25,33 @@ namespace bitacora::storage::keys {
   return v;
 }
 
-// `streams` family: stream id, 0x00, version (BE). Stream ids never contain 0x00.
-[[nodiscard]] inline std::string stream_entry(std::string_view stream, std::uint64_t version) {
+// `streams` family: the stream id escaped, 0x00, version (BE). The escape makes the key
+// unambiguous whatever the id holds: 0x00 is written 0x01 0x01 and 0x01 is written 0x01 0x02, so
+// no escaped id contains 0x00 and one id's prefix never matches another's entries. Ids without
+// those bytes (every id bitacora makes: names are checked at the edge) are written as they are, so
+// logs written before the escape read the same.
+inline void append_escaped_stream(std::string& k, std::string_view stream) {
+  for (char c : stream) {
+    if (c == '\0' || c == '\1') {
+      k.push_back('\1');
+      k.push_back(c == '\0' ? '\1' : '\2');
+    } else {
+      k.push_back(c);
+    }
+  }
+}
+
+// The bytes every entry of `stream` starts with: the escaped id and 0x00.
+[[nodiscard]] inline std::string stream_prefix(std::string_view stream) {
   std::string k;
   k.reserve(stream.size() + 9);
-  k.append(stream);
+  append_escaped_stream(k, stream);
   k.push_back('\0');
+  return k;
+}
+
+[[nodiscard]] inline std::string stream_entry(std::string_view stream, std::uint64_t version) {
+  std::string k = stream_prefix(stream);
   k += be64(version);
   return k;
 }

@@ -1,15 +1,18 @@
 #include "storage/log.hpp"
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdarg>
 #include <filesystem>
 #include <thread>
 
 #include "storage/keys.hpp"
+#include "support/log.hpp"
 
 namespace bitacora::storage {
 namespace {
@@ -21,6 +24,27 @@ constexpr Family kFamilies[] = {Family::events,    Family::streams, Family::dedu
 Error io_error(const rocksdb::Status& s, std::string_view what) {
   return Error{Errc::unavailable, std::string(what) + ": " + s.ToString()};
 }
+
+// RocksDB's log lines, to the "rocksdb" module logger. RocksDB's own file logger asserts (and so
+// aborts the process, Debian builds it with assertions) on its second line after a failed write
+// to its LOG file, which a full disk makes the very next line.
+class ModuleLogger final : public rocksdb::Logger {
+ public:
+  explicit ModuleLogger(rocksdb::InfoLogLevel level) : rocksdb::Logger(level) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const rocksdb::InfoLogLevel level, const char* format, va_list ap) override {
+    if (level < GetInfoLogLevel()) return;
+    char line[1024];
+    std::vsnprintf(line, sizeof line, format, ap);
+    auto& log = module_logger("rocksdb");
+    if (level >= rocksdb::InfoLogLevel::ERROR_LEVEL) log.error("{}", line);
+    else if (level == rocksdb::InfoLogLevel::WARN_LEVEL) log.warn("{}", line);
+    else log.info("{}", line);
+  }
+  void Logv(const char* format, va_list ap) override { Logv(rocksdb::InfoLogLevel::INFO_LEVEL, format, ap); }
+};
+
+Error reopening() { return Error{Errc::unavailable, "the log is being reopened after a write failure"}; }
 
 rocksdb::ColumnFamilyOptions family_options(Family f) {
   rocksdb::ColumnFamilyOptions o;
@@ -79,20 +103,63 @@ const char* family_name(Family f) noexcept {
 
 EventLog::EventLog(LogOptions options, OpenMode mode) : options_(std::move(options)), mode_(mode) {}
 
-EventLog::~EventLog() {
+EventLog::~EventLog() = default;
+
+EventLog::Handle::~Handle() {
   if (!db_) return;
-  if (mode_ == OpenMode::read_write) {
+  if (flush_on_close_) {
+    // A clean stop leaves nothing in the WAL to replay, so the next start opens at once. (Writes
+    // were synced as they went; after a failed one neither call is safe, see mark_write_failed.)
     db_->SyncWAL();
-    // A clean stop leaves nothing in the WAL to replay, so the next start opens at once.
     std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
     db_->Flush(rocksdb::FlushOptions(), all);
   }
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   db_->Close();
+  delete db_;
+}
+
+rocksdb::ColumnFamilyHandle* EventLog::Handle::family(Family f) const noexcept {
+  return handles_[static_cast<size_t>(f) + 1];  // [0] is RocksDB's default family
+}
+
+Result<std::shared_ptr<const EventLog::Handle>> EventLog::handle() const {
+  auto h = handle_.load();
+  if (!h) return reopening();
+  return std::shared_ptr<const Handle>(std::move(h));
+}
+
+rocksdb::DB* EventLog::db() const noexcept {
+  auto h = handle_.load();
+  return h ? h->db() : nullptr;
 }
 
 rocksdb::ColumnFamilyHandle* EventLog::handle(Family f) const noexcept {
-  return handles_[static_cast<size_t>(f) + 1];  // [0] is RocksDB's default family
+  auto h = handle_.load();
+  return h ? h->family(f) : nullptr;
+}
+
+void EventLog::mark_write_failed() noexcept {
+  if (auto h = handle_.load()) h->flush_on_close_ = false;
+}
+
+Status EventLog::reopen(std::chrono::milliseconds wait) {
+  auto old = handle_.exchange(nullptr);  // from here on, reads fail fast instead of taking it
+  if (old) {
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (old.use_count() > 1 && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (old.use_count() > 1) {
+      handle_.store(std::move(old));
+      return Error{Errc::unavailable, "readers held the log open; not reopened"};
+    }
+    old->flush_on_close_ = false;
+    old.reset();  // closes it
+  }
+  auto fresh = open_handle();
+  if (!fresh) return fresh.error();
+  handle_.store(std::move(*fresh));
+  return ok_status();
 }
 
 Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, OpenMode mode) {
@@ -104,13 +171,22 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, Open
   } else if (!std::filesystem::exists(options.dir + "/CURRENT")) {
     return Error{Errc::not_found, options.dir + " holds no bitacora database"};
   }
+  auto opened = log->open_handle();
+  if (!opened) return opened.error();
+  log->handle_.store(std::move(*opened));
+  return log;
+}
 
+Result<std::shared_ptr<EventLog::Handle>> EventLog::open_handle() const {
+  const LogOptions& options = options_;
+  const OpenMode mode = mode_;
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
+  db_options.info_log = std::make_shared<ModuleLogger>(rocksdb::InfoLogLevel::WARN_LEVEL);
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  db_options.keep_log_file_num = 3;
+  db_options.max_open_files = options.max_open_files;
   // Bounds what a start after a crash replays from the WAL: past this, the oldest memtables are
   // flushed. (RocksDB's default, 4× the memtables' size, made a restart over 1M events take 3 s.)
   db_options.max_total_wal_size = 64 << 20;
@@ -123,21 +199,22 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, Open
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
   for (Family f : kFamilies) descriptors.emplace_back(family_name(f), family_options(f));
 
+  std::shared_ptr<Handle> h(new Handle());
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s;
   if (mode == OpenMode::read_write) {
-    s = rocksdb::DB::Open(db_options, options.dir, descriptors, &log->handles_, &raw);
+    s = rocksdb::DB::Open(db_options, options.dir, descriptors, &h->handles_, &raw);
   } else {
     for (int attempt = 1;; ++attempt) {
       const auto wals = wal_files(options.dir);
-      s = rocksdb::DB::OpenForReadOnly(db_options, options.dir, descriptors, &log->handles_, &raw);
+      s = rocksdb::DB::OpenForReadOnly(db_options, options.dir, descriptors, &h->handles_, &raw);
       if (s.ok() && all_exist(wals)) break;  // a failure may be a table file compacted away meanwhile
       if (raw) {
-        for (auto* h : log->handles_) raw->DestroyColumnFamilyHandle(h);
+        for (auto* c : h->handles_) raw->DestroyColumnFamilyHandle(c);
         delete raw;
         raw = nullptr;
       }
-      log->handles_.clear();
+      h->handles_.clear();
       if (attempt == kReadOnlyOpenAttempts) {
         if (!s.ok()) break;
         return Error{Errc::unavailable, "the log in " + options.dir + " kept changing under " +
@@ -147,42 +224,42 @@ Result<std::unique_ptr<EventLog>> EventLog::open(const LogOptions& options, Open
     }
   }
   if (!s.ok()) return io_error(s, "cannot open the log in " + options.dir);
-  log->db_.reset(raw);
+  h->db_ = raw;
+  h->flush_on_close_ = mode == OpenMode::read_write;
 
   // Format version: written on first open, checked on every later one.
-  auto stored = log->get(Family::meta, "format_version");
-  if (!stored) return stored.error();
-  if (!stored->has_value()) {
+  std::string stored;
+  s = raw->Get(rocksdb::ReadOptions(), h->family(Family::meta), "format_version", &stored);
+  if (s.IsNotFound()) {
     if (mode == OpenMode::read_only) return Error{Errc::data_loss, "log has no format version"};
     rocksdb::WriteOptions w;
     w.sync = true;
-    s = raw->Put(w, log->handle(Family::meta), "format_version", std::to_string(kStorageFormat));
-    if (!s.ok()) return io_error(s, "cannot write the format version");
-  } else if (**stored != std::to_string(kStorageFormat)) {
-    return Error{Errc::data_loss, "log format " + **stored + " is not supported (this build reads " +
+    s = raw->Put(w, h->family(Family::meta), "format_version", std::to_string(kStorageFormat));
+    if (!s.ok()) {
+      h->flush_on_close_ = false;
+      return io_error(s, "cannot write the format version");
+    }
+  } else if (!s.ok()) {
+    return io_error(s, "read failed");
+  } else if (stored != std::to_string(kStorageFormat)) {
+    return Error{Errc::data_loss, "log format " + stored + " is not supported (this build reads " +
                                       std::to_string(kStorageFormat) + ")"};
   }
-  return log;
+  return h;
 }
 
-Result<std::optional<std::string>> EventLog::get(Family family, const std::string& key) const {
+namespace {
+
+Result<std::optional<std::string>> get_in(const EventLog::Handle& h, Family family, const std::string& key) {
   std::string value;
-  auto s = db_->Get(rocksdb::ReadOptions(), handle(family), key, &value);
+  auto s = h.db()->Get(rocksdb::ReadOptions(), h.family(family), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return io_error(s, "read failed");
   return std::optional<std::string>(std::move(value));
 }
 
-Result<events::Seq> EventLog::last_seq() const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::events)));
-  it->SeekToLast();
-  if (!it->status().ok()) return io_error(it->status(), "read failed");
-  if (!it->Valid()) return events::Seq{0};
-  return keys::read_be64(it->key().ToStringView()).value_or(0);
-}
-
-Result<std::optional<StoredEvent>> EventLog::read(events::Seq seq) const {
-  auto raw = get(Family::events, keys::be64(seq));
+Result<std::optional<StoredEvent>> read_in(const EventLog::Handle& h, events::Seq seq) {
+  auto raw = get_in(h, Family::events, keys::be64(seq));
   if (!raw) return raw.error();
   if (!raw->has_value()) return std::optional<StoredEvent>();
   auto env = events::decode_envelope(**raw);
@@ -190,9 +267,37 @@ Result<std::optional<StoredEvent>> EventLog::read(events::Seq seq) const {
   return std::optional<StoredEvent>(StoredEvent{seq, std::move(*env)});
 }
 
+}  // namespace
+
+// Each read holds the open database for its own length (see reopen); an iterator is declared after
+// the handle that holds it, so it goes first.
+Result<std::optional<std::string>> EventLog::get(Family family, const std::string& key) const {
+  auto h = handle_.load();
+  if (!h) return reopening();
+  return get_in(*h, family, key);
+}
+
+Result<events::Seq> EventLog::last_seq() const {
+  auto h = handle_.load();
+  if (!h) return reopening();
+  std::unique_ptr<rocksdb::Iterator> it(h->db()->NewIterator(rocksdb::ReadOptions(), h->family(Family::events)));
+  it->SeekToLast();
+  if (!it->status().ok()) return io_error(it->status(), "read failed");
+  if (!it->Valid()) return events::Seq{0};
+  return keys::read_be64(it->key().ToStringView()).value_or(0);
+}
+
+Result<std::optional<StoredEvent>> EventLog::read(events::Seq seq) const {
+  auto h = handle_.load();
+  if (!h) return reopening();
+  return read_in(*h, seq);
+}
+
 Result<std::vector<StoredEvent>> EventLog::read_from(events::Seq from, std::size_t limit) const {
+  auto h = handle_.load();
+  if (!h) return reopening();
   std::vector<StoredEvent> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::events)));
+  std::unique_ptr<rocksdb::Iterator> it(h->db()->NewIterator(rocksdb::ReadOptions(), h->family(Family::events)));
   for (it->Seek(keys::be64(from)); it->Valid() && out.size() < limit; it->Next()) {
     auto seq = keys::read_be64(it->key().ToStringView()).value_or(0);
     auto env = events::decode_envelope(it->value().ToStringView());
@@ -206,14 +311,16 @@ Result<std::vector<StoredEvent>> EventLog::read_from(events::Seq from, std::size
 Result<std::vector<StoredEvent>> EventLog::read_stream(const std::string& stream,
                                                        std::uint64_t from_version,
                                                        std::size_t limit) const {
+  auto h = handle_.load();
+  if (!h) return reopening();
   std::vector<StoredEvent> out;
-  const std::string prefix = stream + '\0';
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::streams)));
+  const std::string prefix = keys::stream_prefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(h->db()->NewIterator(rocksdb::ReadOptions(), h->family(Family::streams)));
   for (it->Seek(keys::stream_entry(stream, from_version)); it->Valid() && out.size() < limit; it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     auto seq = keys::read_be64(it->value().ToStringView());
     if (!seq) return Error{Errc::data_loss, "stream index of " + stream + " is corrupt"};
-    auto ev = read(*seq);
+    auto ev = read_in(*h, *seq);
     if (!ev) return ev.error();
     if (!ev->has_value()) return Error{Errc::data_loss, "stream " + stream + " names missing seq " + std::to_string(*seq)};
     out.push_back(std::move(**ev));
@@ -223,10 +330,12 @@ Result<std::vector<StoredEvent>> EventLog::read_stream(const std::string& stream
 }
 
 Result<std::uint64_t> EventLog::stream_version(const std::string& stream) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(Family::streams)));
+  auto h = handle_.load();
+  if (!h) return reopening();
+  std::unique_ptr<rocksdb::Iterator> it(h->db()->NewIterator(rocksdb::ReadOptions(), h->family(Family::streams)));
   it->SeekForPrev(keys::stream_entry(stream, UINT64_MAX));
   if (!it->status().ok()) return io_error(it->status(), "read failed");
-  const std::string prefix = stream + '\0';
+  const std::string prefix = keys::stream_prefix(stream);
   if (!it->Valid() || !it->key().starts_with(prefix)) return std::uint64_t{0};
   return keys::read_be64(it->key().ToStringView().substr(prefix.size())).value_or(0);
 }
@@ -256,17 +365,21 @@ Result<std::optional<events::Seq>> EventLog::chain_start() const {
 
 EventLog::MemoryUsage EventLog::memory_usage() const {
   MemoryUsage m;
+  auto h = handle_.load();
+  if (!h) return m;
   std::uint64_t v = 0;
-  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) m.memtable_bytes = v;
-  if (db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &v)) m.block_cache_bytes = v;
+  if (h->db()->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &v)) m.memtable_bytes = v;
+  if (h->db()->GetAggregatedIntProperty(rocksdb::DB::Properties::kBlockCacheUsage, &v)) m.block_cache_bytes = v;
   return m;
 }
 
 Status EventLog::for_each_event(events::Seq from, const EventVisitor& visit) const {
+  auto h = handle_.load();
+  if (!h) return reopening();
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;  // a full pass would only push the live working set out
   ro.readahead_size = 2 << 20;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, handle(Family::events)));
+  std::unique_ptr<rocksdb::Iterator> it(h->db()->NewIterator(ro, h->family(Family::events)));
   for (it->Seek(keys::be64(from)); it->Valid(); it->Next()) {
     auto seq = keys::read_be64(it->key().ToStringView());
     if (!seq) return Error{Errc::data_loss, "an events key is not a sequence"};
@@ -278,7 +391,9 @@ Status EventLog::for_each_event(events::Seq from, const EventVisitor& visit) con
 
 Status EventLog::scan(Family family, const std::optional<std::string>& from, bool reverse,
                       const RowVisitor& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handle(family)));
+  auto h = handle_.load();
+  if (!h) return reopening();
+  std::unique_ptr<rocksdb::Iterator> it(h->db()->NewIterator(rocksdb::ReadOptions(), h->family(family)));
   if (reverse) {
     from ? it->SeekForPrev(*from) : it->SeekToLast();
   } else {

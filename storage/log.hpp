@@ -5,8 +5,18 @@
 // disk: call them from a blocking pool, never from an I/O or CAF worker thread.
 // Opened read-only (`OpenMode::read_only`) it can sit beside a running server: the view is the
 // log as durable at one moment, all column families alike, even while the server flushes.
+//
+// Reopening: once a write has failed in a way RocksDB cannot resume from (a failed WAL write stays
+// failed in RocksDB 7.8 until the database is opened again), the writer calls reopen(). Readers
+// hold the open database only for the length of one call, so reopen() waits for them to finish,
+// closes it without touching the failed WAL again, and opens it anew: RocksDB replays what is
+// durable and nothing else. A read that arrives meanwhile fails with Errc::unavailable.
+// RocksDB's own log lines go to the "rocksdb" module logger, never to a LOG file in the data
+// directory: a file that cannot be written (a full disk) must not take the process down with it.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -84,22 +94,50 @@ class EventLog {
   [[nodiscard]] Status for_each_event(events::Seq from, const EventVisitor& visit) const;
 
   // Raw rows of a family in key order, newest (highest key) first when `reverse`; starting at
-  // `from` (inclusive) if given. `visit` returns false to stop. For index and quarantine listings.
+  // `from` (inclusive) if given. `visit` returns false to stop, and must not call this log (the
+  // database is held open while it runs). For index and quarantine listings.
   using RowVisitor = std::function<bool(std::string_view key, std::string_view value)>;
   [[nodiscard]] Status scan(Family family, const std::optional<std::string>& from, bool reverse,
                             const RowVisitor& visit) const;
   [[nodiscard]] Result<std::optional<std::string>> get(Family family, const std::string& key) const;
 
-  // For LogWriter only.
-  [[nodiscard]] rocksdb::DB* db() const noexcept { return db_.get(); }
+  // The open database and its column family handles, held for one piece of work (a read, a
+  // write batch). Holding one keeps reopen() waiting: never keep it across a wait of your own.
+  class Handle {
+   public:
+    [[nodiscard]] rocksdb::DB* db() const noexcept { return db_; }
+    [[nodiscard]] rocksdb::ColumnFamilyHandle* family(Family f) const noexcept;
+    ~Handle();
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+
+   private:
+    friend class EventLog;
+    Handle() = default;
+    rocksdb::DB* db_ = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+    std::atomic<bool> flush_on_close_{false};  // a clean close flushes; after a failed write it must not
+  };
+  // The open database, or Errc::unavailable while it is being reopened.
+  [[nodiscard]] Result<std::shared_ptr<const Handle>> handle() const;
+
+  // For LogWriter only. A write failed: close without syncing or flushing the WAL (RocksDB
+  // asserts if a failed WAL is written again). Then, to recover, reopen(): waits up to `wait`
+  // for readers to let go of the database, closes it, and opens it again. Errc::unavailable when
+  // readers held on, or when opening failed (then every read fails until a reopen succeeds).
+  void mark_write_failed() noexcept;
+  [[nodiscard]] Status reopen(std::chrono::milliseconds wait = std::chrono::seconds(10));
+
+  // For tests and tools on a log no one else writes: the database as it is now.
+  [[nodiscard]] rocksdb::DB* db() const noexcept;
   [[nodiscard]] rocksdb::ColumnFamilyHandle* handle(Family f) const noexcept;
 
  private:
   EventLog(LogOptions options, OpenMode mode);
+  [[nodiscard]] Result<std::shared_ptr<Handle>> open_handle() const;
   LogOptions options_;
   OpenMode mode_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::atomic<std::shared_ptr<Handle>> handle_;
 };
 
 [[nodiscard]] const char* family_name(Family f) noexcept;

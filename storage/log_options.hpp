@@ -12,6 +12,8 @@ struct LogOptions {
   std::size_t quarantine_max_body_bytes = 16384;  // a quarantined body is truncated to this
   std::size_t max_batch_requests = 4096;          // most appends committed in one fsync'd batch
   bool sync = true;                               // fsync before acknowledging; only benches turn it off
+  int max_open_files = -1;                        // table files RocksDB keeps open; -1: all of them
+                                                  // (`serve` bounds it to fit the open-files limit)
 };
 
 }  // namespace bitacora::storage

@@ -4,8 +4,11 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "storage/keys.hpp"
 #include "support/crypto.hpp"
@@ -57,6 +60,7 @@ Status LogWriter::load_tail() {
   if (!last) return last.error();
   next_seq_ = *last + 1;
   last_seq_ = *last;
+  versions_.clear();
 
   // The hash chain goes on from the last stored event. A log written before the chain existed
   // gets its chain start recorded (the next sequence) with the first batch this writer commits.
@@ -70,13 +74,17 @@ Status LogWriter::load_tail() {
   if (!start) return start.error();
   chain_start_recorded_ = start->has_value();
 
+  std::map<std::string, std::int64_t> counters;
   auto s = log_.scan(Family::meta, std::string(kCounterPrefix), false, [&](std::string_view k, std::string_view v) {
     if (k.substr(0, kCounterPrefix.size()) != kCounterPrefix) return false;
-    counters_[std::string(k.substr(kCounterPrefix.size()))] =
-        static_cast<std::int64_t>(keys::read_be64(v).value_or(0));
+    counters[std::string(k.substr(kCounterPrefix.size()))] = static_cast<std::int64_t>(keys::read_be64(v).value_or(0));
     return true;
   });
   if (!s) return s;
+  {
+    std::lock_guard lock(counters_mu_);
+    counters_ = std::move(counters);
+  }
 
   std::optional<std::uint64_t> first, last_q;
   s = log_.scan(Family::quarantine, std::nullopt, false, [&](std::string_view k, std::string_view) {
@@ -155,8 +163,11 @@ void LogWriter::run() {
   for (;;) {
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued has been written
+      auto ready = [&] { return stopping_ || !queue_.empty(); };
+      // Unhealthy, it wakes at least once a second to try to recover, traffic or not.
+      if (healthy()) cv_.wait(lock, ready);
+      else cv_.wait_for(lock, std::chrono::seconds(1), ready);
+      if (queue_.empty() && stopping_) return;  // everything queued has been written
       if (queue_.size() <= max_batch) {
         batch.swap(queue_);
       } else {
@@ -166,12 +177,75 @@ void LogWriter::run() {
         }
       }
     }
-    commit(batch);
+    if (!healthy()) recover();
+    if (batch.empty()) continue;
+    if (healthy()) commit(batch);
+    else fail_all(batch, failure_);
     batch.clear();
   }
 }
 
+void LogWriter::fail_all(std::deque<Pending>& batch, const std::string& why) {
+  for (auto& pending : batch)
+    if (pending.done) pending.done(Error{Errc::unavailable, "the log could not be written: " + why});
+}
+
+void LogWriter::recover() {
+  if (fatal_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_recovery_ < std::chrono::seconds(1)) return;
+  last_recovery_ = now;
+
+  // What RocksDB can resume from itself (a flush that failed for lack of space, …).
+  if (auto h = log_.handle(); h && (*h)->db()->Resume().ok()) {
+    log().warn("log writes resume (RocksDB recovered from: {})", failure_);
+    healthy_ = true;
+    return;
+  }
+  // A failed WAL write stays failed until the database is opened again. First, does the data
+  // directory take a write at all? If not, there is nothing to gain from reopening yet.
+  const std::string probe = log_.options().dir + "/.write-probe";
+  {
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    const std::string block(4096, '\0');
+    const bool written = f && std::fwrite(block.data(), 1, block.size(), f) == block.size() && std::fflush(f) == 0 &&
+                         ::fsync(::fileno(f)) == 0;
+    if (f) std::fclose(f);
+    std::remove(probe.c_str());
+    if (!written) return;
+  }
+  log().warn("the data directory takes writes again; reopening the log");
+  if (auto s = log_.reopen(); !s) {
+    log().error("reopening the log failed, will retry: {}", s.error().message);
+    return;
+  }
+  const events::Seq before = last_seq_.load();
+  auto after = log_.last_seq();
+  if (!after) {
+    log().error("the reopened log cannot be read, will retry: {}", after.error().message);
+    return;
+  }
+  if (*after != before) {
+    // A batch answered unavailable was durable after all: actors and timers never applied it.
+    fatal_ = true;
+    const std::string why = "the reopened log ends at seq " + std::to_string(*after) + ", not " + std::to_string(before) +
+                            ": a batch that failed was stored after all; restart to rebuild state from the log";
+    log().critical("{}", why);
+    if (on_fatal_) on_fatal_(why);
+    return;
+  }
+  if (auto s = load_tail(); !s) {
+    log().error("the reopened log cannot be read, will retry: {}", s.error().message);
+    return;
+  }
+  log().warn("log writes resume after reopening the log at seq {}", before);
+  healthy_ = true;
+}
+
 void LogWriter::commit(std::deque<Pending>& batch) {
+  auto held = log_.handle();  // one database for the whole batch, even across a reopen
+  if (!held) return fail_all(batch, held.error().message);
+  const EventLog::Handle& db = **held;
   rocksdb::WriteBatch wb;
   const Micros now = clock_.now_us();
   events::Seq seq = next_seq_;
@@ -196,8 +270,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
 
   for (auto& pending : batch) {
     if (auto* q = std::get_if<QuarantineRequest>(&pending.request)) {
-      wb.Put(log_.handle(Family::quarantine), keys::be64(q_next++), q->record);
-      for (; q_next - q_first > q_max; ++q_first) wb.Delete(log_.handle(Family::quarantine), keys::be64(q_first));
+      wb.Put(db.family(Family::quarantine), keys::be64(q_next++), q->record);
+      for (; q_next - q_first > q_max; ++q_first) wb.Delete(db.family(Family::quarantine), keys::be64(q_first));
       answers.emplace_back(AppendOutcome{});
       needs_write.push_back(true);
       continue;
@@ -248,8 +322,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       events::Envelope env{ev.stream, v, ev.type, now, ev.data, chain};
       auto bytes = events::encode(env);
       chain = crypto::sha256_bytes(bytes);
-      wb.Put(log_.handle(Family::events), keys::be64(seq), bytes);
-      wb.Put(log_.handle(Family::streams), keys::stream_entry(ev.stream, v), keys::be64(seq));
+      wb.Put(db.family(Family::events), keys::be64(seq), bytes);
+      wb.Put(db.family(Family::streams), keys::stream_entry(ev.stream, v), keys::be64(seq));
       if (ev.stream == req.events.front().stream) out.last_version = v;
       auto head = std::find_if(out.stream_heads.begin(), out.stream_heads.end(),
                                [&](const auto& h) { return h.first == ev.stream; });
@@ -257,16 +331,16 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       else head->second = v;
       ++seq;
     }
-    for (const auto& [stream, bytes] : req.snapshot_puts) wb.Put(log_.handle(Family::snapshots), stream, bytes);
+    for (const auto& [stream, bytes] : req.snapshot_puts) wb.Put(db.family(Family::snapshots), stream, bytes);
     out.last_seq = seq - 1;
     if (req.dedupe_key) {
-      wb.Put(log_.handle(Family::dedupe), *req.dedupe_key, keys::be64(out.first_seq));
+      wb.Put(db.family(Family::dedupe), *req.dedupe_key, keys::be64(out.first_seq));
       batch_dedupe[*req.dedupe_key] = out.first_seq;
     }
-    for (const auto& [key, value] : req.timer_puts) wb.Put(log_.handle(Family::timers), key, value);
-    for (const auto& key : req.timer_deletes) wb.Delete(log_.handle(Family::timers), key);
+    for (const auto& [key, value] : req.timer_puts) wb.Put(db.family(Family::timers), key, value);
+    for (const auto& key : req.timer_deletes) wb.Delete(db.family(Family::timers), key);
     for (const auto& put : req.index_puts)
-      wb.Put(log_.handle(put.index == Index::webhooks ? Family::webhooks : Family::orders),
+      wb.Put(db.family(put.index == Index::webhooks ? Family::webhooks : Family::orders),
              put.key ? *put.key : keys::be64(out.first_seq), put.value);
     for (const auto& [name, delta] : req.counter_deltas) {
       auto it = batch_counters.find(name);
@@ -281,27 +355,26 @@ void LogWriter::commit(std::deque<Pending>& batch) {
   std::string write_error;
   if (wb.Count() > 0) {
     if (seq != next_seq_) {
-      wb.Put(log_.handle(Family::meta), "last_seq", keys::be64(seq - 1));
-      wb.Put(log_.handle(Family::meta), std::string(kChainHeadKey), chain);
-      if (!chain_start_recorded_) wb.Put(log_.handle(Family::meta), std::string(kChainStartKey), keys::be64(next_seq_));
+      wb.Put(db.family(Family::meta), "last_seq", keys::be64(seq - 1));
+      wb.Put(db.family(Family::meta), std::string(kChainHeadKey), chain);
+      if (!chain_start_recorded_) wb.Put(db.family(Family::meta), std::string(kChainStartKey), keys::be64(next_seq_));
     }
     for (const auto& [name, value] : batch_counters)
-      wb.Put(log_.handle(Family::meta), std::string(kCounterPrefix) + name, keys::be64(static_cast<std::uint64_t>(value)));
+      wb.Put(db.family(Family::meta), std::string(kCounterPrefix) + name, keys::be64(static_cast<std::uint64_t>(value)));
     rocksdb::WriteOptions opts;
     opts.sync = log_.options().sync;
     auto started = std::chrono::steady_clock::now();
-    if (!healthy()) log_.db()->Resume();  // clears a background error once the cause is gone
-    auto s = log_.db()->Write(opts, &wb);
+    auto s = db.db()->Write(opts, &wb);
     metrics_.fsync_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     written = s.ok();
     if (!written) {
       write_error = s.ToString();
       metrics_.write_errors.inc();
-      if (healthy()) log().error("log write failed, answering 503 until it recovers: {}", write_error);
+      log_.mark_write_failed();
+      log().error("log write failed, answering 503 until it recovers: {}", write_error);
+      failure_ = write_error;
       healthy_ = false;
     } else {
-      if (!healthy()) log().warn("log writes succeed again");
-      healthy_ = true;
       metrics_.batches.inc();
       metrics_.batch_requests.observe(static_cast<double>(batch.size()));
       metrics_.events_appended.inc(seq - next_seq_);

@@ -3,12 +3,22 @@
 // (group commit). Each caller is answered only after its batch is durable — or with
 // Errc::unavailable if the write failed, never with success.
 //
+// After a failed write (a full disk, a file-size limit, an I/O error) the writer is unhealthy:
+// batches are answered with Errc::unavailable at once, and about once a second it tries to
+// recover — RocksDB's Resume(), and when that cannot clear the error (a failed WAL write), a probe
+// that the data directory takes writes again, then reopening the log (EventLog::reopen). Recovered,
+// it goes on from what is durable. Should reopening find a batch that was answered unavailable
+// durable after all, the process's in-memory state (actors, timers) no longer matches the log:
+// the writer stays unhealthy and calls on_fatal, so the server exits and starts afresh from the log.
+//
 // Thread-safety: append() and quarantine() may be called from any thread. Callbacks run on the
 // writer thread: keep them short (post the result elsewhere). stop() drains what is queued.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -43,8 +53,11 @@ class LogWriter {
   // Finishes what is queued, then joins the thread. Later appends fail with unavailable.
   void stop();
 
-  // False after a failed write, until a later write succeeds.
+  // False after a failed write, until the writer has recovered (see above).
   [[nodiscard]] bool healthy() const noexcept { return healthy_.load(std::memory_order_relaxed); }
+  // Called (on the writer's thread) when the log cannot be written on from this process any more.
+  // Set it before the first append.
+  void on_fatal(std::function<void(const std::string& why)> f) { on_fatal_ = std::move(f); }
   [[nodiscard]] events::Seq last_seq() const noexcept { return last_seq_.load(std::memory_order_relaxed); }
   [[nodiscard]] std::int64_t counter(const std::string& name) const;
   [[nodiscard]] std::size_t quarantined() const noexcept { return quarantine_count_.load(); }
@@ -69,6 +82,8 @@ class LogWriter {
   [[nodiscard]] Status load_tail();
   void run();
   void commit(std::deque<Pending>& batch);
+  void recover();
+  void fail_all(std::deque<Pending>& batch, const std::string& why);
 
   EventLog& log_;
   const Clock& clock_;
@@ -91,6 +106,10 @@ class LogWriter {
   std::map<std::string, std::int64_t> counters_;
 
   std::atomic<bool> healthy_{true};
+  bool fatal_ = false;                                // on_fatal was called: no more recovery
+  std::string failure_;                               // the failed write's error, for answers and logs
+  std::chrono::steady_clock::time_point last_recovery_{};
+  std::function<void(const std::string&)> on_fatal_;
   std::atomic<events::Seq> last_seq_{0};
   std::atomic<std::size_t> quarantine_count_{0};
 };

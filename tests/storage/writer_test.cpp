@@ -2,6 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <rocksdb/db.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <ctime>
 
 #include <atomic>
 #include <future>
@@ -155,6 +159,62 @@ TEST_CASE("an append whose expected version is stale is refused and appends noth
   auto ok = append_and_wait(*writer, req);
   REQUIRE(ok.ok());
   CHECK(ok->last_version == 2);
+}
+
+TEST_CASE("streams whose names share a prefix up to a NUL never read each other's events", "[storage][keys]") {
+  Fixture fx;
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  const std::string victim = "cart/victim", forged("cart/victim\0ZZ", 14), escaped("cart/victim\1\1", 13);
+  for (const auto& stream : {victim, forged, forged, escaped}) REQUIRE(append_and_wait(*writer, one_event(stream, "{}")).ok());
+  CHECK(*log->stream_version(victim) == 1);
+  CHECK(*log->stream_version(forged) == 2);
+  CHECK(*log->stream_version(escaped) == 1);
+  auto read = log->read_stream(victim, 1, 100);
+  REQUIRE(read.ok());
+  REQUIRE(read->size() == 1);
+  CHECK(read->front().envelope.stream == victim);
+  // Names without 0x00 or 0x01 are keyed as they always were: old logs read the same.
+  CHECK(storage::keys::stream_prefix("product/sku-1") == std::string("product/sku-1\0", 14));
+  CHECK(storage::keys::stream_prefix(forged) == std::string("cart/victim\1\1ZZ\0", 16));
+}
+
+TEST_CASE("after a failed WAL write the writer answers unavailable, then reopens the log and goes on when writes fit again",
+          "[storage][writer][faults]") {
+  Fixture fx;
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  for (int i = 0; i < 5; ++i) REQUIRE(append_and_wait(*writer, one_event("test/a", "{}")).ok());
+
+  // This process may grow no file: the WAL append fails (SIGXFSZ ignored, as `serve` does).
+  auto previous = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  rlimit none{0, saved.rlim_max};
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &none) == 0);
+  auto failed = append_and_wait(*writer, one_event("test/a", "{}"));
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code == Errc::unavailable);
+  CHECK_FALSE(writer->healthy());
+  CHECK_FALSE(append_and_wait(*writer, one_event("test/a", "{}")).ok());  // fails fast, nothing written
+
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &saved) == 0);
+  std::signal(SIGXFSZ, previous);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!writer->healthy() && std::chrono::steady_clock::now() < until) {
+    struct timespec ts{0, 10'000'000};
+    nanosleep(&ts, nullptr);  // polling the writer's own recovery, once a second at most
+  }
+  REQUIRE(writer->healthy());
+  auto after = append_and_wait(*writer, one_event("test/a", "{}"));
+  REQUIRE(after.ok());
+  CHECK(after->first_seq == 6);  // dense: the failed appends took no sequence
+  CHECK(after->last_version == 6);
+  writer->stop();
+  writer.reset();
+  log.reset();  // a clean close after a reopen: no abort
+  auto reopened = fx.open();
+  CHECK(*reopened->last_seq() == 6);
 }
 
 TEST_CASE("the quarantine keeps at most its configured number of records, dropping the oldest", "[storage][writer]") {
