@@ -65,11 +65,13 @@ Key secret(std::string_view section, std::string_view name, Get get) {
 
 bool non_empty(std::string_view s) { return !s.empty(); }
 
+// http(s)://, then visible ASCII without '?' or '#': gateway API paths are appended to it.
 bool is_url(std::string_view s) {
   const auto after = [&](std::string_view scheme) {
     return s.starts_with(scheme) && s.size() > scheme.size();
   };
-  return after("http://") || after("https://");
+  return (after("http://") || after("https://")) &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f && c != '?' && c != '#'; });
 }
 
 bool is_log_level(std::string_view s) {
@@ -131,6 +133,11 @@ std::vector<Key> make_keys() {
       positive("server", "max_body_bytes", [](Config& c) -> auto& { return c.server.max_body_bytes; }),
       positive("server", "max_header_bytes", [](Config& c) -> auto& { return c.server.max_header_bytes; }),
       positive("server", "max_connections", [](Config& c) -> auto& { return c.server.max_connections; }),
+      between("server", "max_connections_per_address",
+              [](Config& c) -> auto& { return c.server.max_connections_per_address; }, 0, 1'000'000,
+              "an integer from 0 (no limit) to 1000000"),
+      positive("server", "first_byte_timeout_seconds",
+               [](Config& c) -> auto& { return c.server.first_byte_timeout_seconds; }),
       positive("server", "idle_timeout_seconds",
                [](Config& c) -> auto& { return c.server.idle_timeout_seconds; }),
       positive("server", "read_timeout_seconds",
@@ -157,14 +164,14 @@ std::vector<Key> make_keys() {
       secret("wompi", "integrity_secret",
              [](Config& c) -> auto& { return c.gateways.wompi.integrity_secret; }),
       text("wompi", "api_base", [](Config& c) -> auto& { return c.gateways.wompi.api_base; },
-           "a URL starting with http:// or https://", is_url),
+           "a URL starting with http:// or https:// (no spaces, no ? or #)", is_url),
 
       secret("mercadopago", "webhook_secret",
              [](Config& c) -> auto& { return c.gateways.mercadopago.webhook_secret; }),
       secret("mercadopago", "access_token",
              [](Config& c) -> auto& { return c.gateways.mercadopago.access_token; }),
       text("mercadopago", "api_base", [](Config& c) -> auto& { return c.gateways.mercadopago.api_base; },
-           "a URL starting with http:// or https://", is_url),
+           "a URL starting with http:// or https:// (no spaces, no ? or #)", is_url),
       flag("mercadopago", "allow_ipn", [](Config& c) -> auto& { return c.gateways.mercadopago.allow_ipn; }),
 
       secret("stripe", "webhook_secret", [](Config& c) -> auto& { return c.gateways.stripe.webhook_secret; }),
@@ -218,7 +225,9 @@ std::string env_name(const Key& key) {
 }
 
 bool valid_source_name(std::string_view source) {
-  constexpr std::array reserved{"wompi", "mercadopago", "mp", "stripe", "standard"};
+  // A source's name is its dedupe keys' namespace ("acme:<webhook-id>"), so it may be no other
+  // gateway's, nor "checkout" (checkout's Idempotency-Keys share the dedupe table).
+  constexpr std::array reserved{"wompi", "mercadopago", "mp", "stripe", "standard", "checkout"};
   if (source.empty() || source.size() > 64) return false;
   if (std::find(reserved.begin(), reserved.end(), source) != reserved.end()) return false;
   return std::all_of(source.begin(), source.end(), [](char ch) {

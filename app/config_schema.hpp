@@ -46,7 +46,7 @@ struct Key {
 // [standard_webhooks.<source>] secret = "whsec_…"
 inline constexpr std::string_view standard_webhooks = "standard_webhooks";
 inline constexpr std::string_view source_name_expected =
-    "a source name of 1 to 64 characters a-z 0-9 _ - other than wompi, mercadopago, mp, stripe, standard";
+    "a source name of 1 to 64 characters a-z 0-9 _ - other than wompi, mercadopago, mp, stripe, standard, checkout";
 inline constexpr std::string_view standard_secret_expected =
     "\"whsec_\" followed by a base64 key";
 [[nodiscard]] bool valid_source_name(std::string_view source);

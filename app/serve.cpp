@@ -4,10 +4,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <fstream>
 
 #include "actors/commerce.hpp"
+#include "app/descriptors.hpp"
 #include "actors/order_queries.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/webhook_inbox.hpp"
@@ -48,14 +50,30 @@ int serve(const Config& config, const ServeFlags& flags) {
   metrics::Registry metrics;
 
   // Gateway APIs' client (Mercado Pago's payments); reset before the processor goes (its callbacks use it).
-  auto opened = http::gateways::ApiClient::open({std::chrono::seconds(10), config.gateways.api_ca_file});
+  http::gateways::ApiClientOptions api_options;
+  api_options.ca_file = config.gateways.api_ca_file;
+  auto opened = http::gateways::ApiClient::open(api_options);
   if (!opened) {
     app_log().critical("{}", opened.error().message);
     return 1;
   }
   auto api_client = std::move(*opened);
 
-  auto log = storage::EventLog::open(config.storage);
+  // File descriptors: connections get what the log and the process's own files leave.
+  auto descriptors = plan_descriptors(config.server.max_connections);
+  if (!descriptors) {
+    app_log().critical("{}", descriptors.error().message);
+    return 1;
+  }
+  storage::LogOptions storage_options = config.storage;
+  storage_options.max_open_files = descriptors->table_files;
+  http::ServerOptions server_options = config.server;
+  server_options.max_connections = descriptors->connections;
+  if (descriptors->connections < config.server.max_connections)
+    app_log().warn("server.max_connections lowered from {} to {}: the open-files limit is {}", config.server.max_connections,
+                   descriptors->connections, descriptors->limit);
+
+  auto log = storage::EventLog::open(storage_options);
   if (!log) {
     app_log().critical("{}", log.error().message);
     return 1;
@@ -110,7 +128,15 @@ int serve(const Config& config, const ServeFlags& flags) {
                           metrics,
                           clock,
                           blocking};
-  http::Server server(config.server, http::make_router(services), metrics);
+  http::Server server(server_options, http::make_router(services), metrics);
+  // The log cannot be written on from this process any more (writer.hpp): stop, and say so in
+  // the exit status, so a supervisor starts bitacora afresh from what is durable.
+  std::atomic<bool> log_failed{false};
+  (*writer)->on_fatal([&](const std::string& why) {
+    app_log().critical("stopping: {}", why);
+    log_failed = true;
+    server.shutdown();
+  });
   try {
     server.listen();
   } catch (const std::exception& e) {
@@ -132,8 +158,9 @@ int serve(const Config& config, const ServeFlags& flags) {
   });
 
   auto startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  app_log().info("bitacora listening on {}:{} (data in {}, last seq {}, started in {} ms)", config.server.host,
-               server.port(), config.storage.dir, (*writer)->last_seq(), startup_ms.count());
+  app_log().info("bitacora listening on {}:{} (data in {}, last seq {}, at most {} connections, started in {} ms)",
+                 config.server.host, server.port(), config.storage.dir, (*writer)->last_seq(), server_options.max_connections,
+                 startup_ms.count());
   server.run();
 
   blocking.join();
@@ -141,6 +168,10 @@ int serve(const Config& config, const ServeFlags& flags) {
   api_client.reset();
   commerce.stop();
   (*writer)->stop();
+  if (log_failed) {
+    app_log().critical("stopped at seq {} because the log could not be written on; exit status 1", (*writer)->last_seq());
+    return 1;
+  }
   app_log().info("stopped cleanly at seq {}", (*writer)->last_seq());
   return 0;
 }

@@ -14,7 +14,10 @@ struct ServerOptions {
   std::uint16_t port = 8080;                // port 0 picks a free port (logged and written to the data dir)
   std::size_t max_body_bytes = 1048576;     // larger bodies → 413
   std::size_t max_header_bytes = 16384;     // larger header blocks → 431
-  std::size_t max_connections = 4096;       // past this, new connections are closed at once
+  std::size_t max_connections = 4096;       // past this, an idle connection makes room, else the new one is closed
+                                            // (lowered at start to fit the open-files limit, see app/serve.cpp)
+  std::size_t max_connections_per_address = 256;  // from one client address; 0: no limit (behind a proxy)
+  int first_byte_timeout_seconds = 5;       // a new connection must start a request within this
   int idle_timeout_seconds = 60;            // keep-alive connection with no request
   int read_timeout_seconds = 15;            // a request must arrive whole within this
   int threads = 1;                          // I/O threads

@@ -15,7 +15,8 @@ spdlog::logger& log() { return module_logger("http"); }
 namespace net = boost::asio;
 namespace beast = boost::beast;
 
-Session::Session(net::ip::tcp::socket socket, Server& server) : stream_(std::move(socket)), server_(server) {}
+Session::Session(net::ip::tcp::socket socket, Server& server, net::ip::address address)
+    : stream_(std::move(socket)), server_(server), address_(std::move(address)) {}
 
 Session::~Session() { server_.on_session_closed(this); }
 
@@ -29,12 +30,27 @@ void Session::drain() {
   });
 }
 
+void Session::evict() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->state_ == State::idle) self->close();
+  });
+}
+
+std::optional<std::chrono::steady_clock::time_point> Session::idle_since() const {
+  const auto ticks = idle_since_.load(std::memory_order_relaxed);
+  if (ticks == 0) return std::nullopt;
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(ticks));
+}
+
 void Session::wait_for_request() {
   if (server_.draining()) return close();
   state_ = State::idle;
   if (buffer_.size() > 0) return read_header();  // a pipelined request is already here
-  // Idle keep-alive: wait up to the idle timeout for the first byte of the next request.
-  stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_seconds));
+  idle_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+  // Wait for the first byte of the next request: briefly on a new connection (one that never
+  // sends anything only holds a slot), up to the idle timeout on a keep-alive one.
+  stream_.expires_after(std::chrono::seconds(served_ ? server_.options().idle_timeout_seconds
+                                                     : server_.options().first_byte_timeout_seconds));
   stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
     self->buffer_.commit(n);
     if (ec) return self->close();
@@ -44,6 +60,7 @@ void Session::wait_for_request() {
 
 void Session::read_header() {
   state_ = State::reading;
+  idle_since_.store(0, std::memory_order_relaxed);
   started_ = std::chrono::steady_clock::now();
   route_ = "unmatched";
   parser_.emplace();
@@ -140,6 +157,7 @@ void Session::send(Response res, bool force_close) {
 }
 
 void Session::on_written(bool close_after, beast::error_code ec) {
+  served_ = true;
   response_.reset();
   request_ = {};
   if (ec || close_after) return close();
@@ -149,6 +167,7 @@ void Session::on_written(bool close_after, beast::error_code ec) {
 void Session::close() {
   if (state_ == State::closed) return;
   state_ = State::closed;
+  idle_since_.store(0, std::memory_order_relaxed);
   beast::error_code ec;
   stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
   stream_.close();

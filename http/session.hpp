@@ -5,6 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,11 +18,18 @@ class Server;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, Server& server);
+  Session(boost::asio::ip::tcp::socket socket, Server& server, boost::asio::ip::address address);
   ~Session();
   void start();
   // Called on shutdown: an idle connection closes now, a busy one after its response.
   void drain();
+  // Called when the server is full and this connection has waited longest for a request: it
+  // closes if it is still waiting (a request that began meanwhile is served).
+  void evict();
+  // Since when the connection has been waiting for a request (its first, or the next on a
+  // keep-alive connection); nullopt while a request is being read or served. Any thread.
+  [[nodiscard]] std::optional<std::chrono::steady_clock::time_point> idle_since() const;
+  [[nodiscard]] const boost::asio::ip::address& address() const noexcept { return address_; }
 
  private:
   void wait_for_request();
@@ -39,6 +47,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   boost::beast::tcp_stream stream_;
   Server& server_;
+  const boost::asio::ip::address address_;
+  bool served_ = false;  // a request has been answered on this connection
+  // idle_since() as steady_clock ticks; 0 while not idle. Written on the strand, read by the acceptor.
+  std::atomic<std::chrono::steady_clock::rep> idle_since_{0};
   boost::beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;

@@ -339,7 +339,7 @@ TEST_CASE("a misspelled BITACORA variable is an error when the environment's nam
 }
 
 TEST_CASE("a standard webhooks source needs a valid name and a whsec_ base64 secret", "[config]") {
-  for (const char* reserved : {"wompi", "mercadopago", "mp", "stripe", "standard"}) {
+  for (const char* reserved : {"wompi", "mercadopago", "mp", "stripe", "standard", "checkout"}) {
     INFO("source " << reserved);
     CHECK_THAT(error_of_toml("[standard_webhooks." + std::string(reserved) + "]\nsecret = \"whsec_YWJj\"\n"),
                Contains("standard_webhooks." + std::string(reserved)));
