@@ -43,6 +43,14 @@ class Registry {
 
   // Delivers `msg` to the key's actor, waking it if needed. After stop_all it is dropped.
   void send(const std::string& key, AggregateMsg<Traits> msg) {
+    send_made(key, [&msg](std::uint64_t) { return std::move(msg); });
+  }
+
+  // As send, the message made by `make(token)` under the registry's lock, `token` being the key's
+  // send count with this message: an actor given it may retire at once (try_retire(token)) if
+  // nothing is sent to it after.
+  template <class Make>
+  void send_made(const std::string& key, Make make) {
     std::lock_guard lock(mu_);
     if (stopped_) return;
     auto it = actors_.find(key);
@@ -51,8 +59,7 @@ class Registry {
       woken_.inc();
     }
     it->second.last_used = deps_.clock.now_us();
-    ++it->second.sends;
-    caf::anon_send(it->second.actor, std::move(msg));
+    caf::anon_send(it->second.actor, make(++it->second.sends));
   }
 
   [[nodiscard]] std::size_t size() const {
@@ -161,13 +168,18 @@ void command(Registry<Traits>& reg, const std::string& key, typename Traits::Com
 }
 
 // Reads the current state (served even while the actor is busy: it is the last durable state).
+// Reading a key whose stream is empty (an unknown sku, order or shopper) leaves no actor behind:
+// unless something else was sent to it meanwhile, it retires as soon as it has answered.
 template <class Traits>
 void get(Registry<Traits>& reg, const std::string& key,
          std::function<void(const typename Traits::State&, std::uint64_t, const std::optional<Error>&)> reply) {
-  reg.send(key, AggregateMsg<Traits>{[reply = std::move(reply)](AggregateContext<Traits>& ctx) {
-                                       reply(ctx.state, ctx.version, ctx.failure());
-                                     },
-                                     true});
+  reg.send_made(key, [&reply](std::uint64_t token) {
+    return AggregateMsg<Traits>{[reply = std::move(reply), token](AggregateContext<Traits>& ctx) {
+                                  reply(ctx.state, ctx.version, ctx.failure());
+                                  if (ctx.version == 0 && !ctx.load_error) ctx.try_retire(token);
+                                },
+                                true};
+  });
 }
 
 // A coordinator takes the actor: `on_held` gets its state and its handle (`holder`, for

@@ -9,6 +9,9 @@ namespace {
 
 using Events = std::vector<CartEvent>;
 
+std::string too_many_units() { return "a line holds at most " + std::to_string(kMaxLineQuantity) + " units"; }
+std::string too_many_lines() { return "a cart holds at most " + std::to_string(kMaxCartLines) + " lines"; }
+
 void set_line(CartState& s, const Sku& sku, std::int64_t quantity) {
   if (quantity > 0) s.lines[sku] = quantity;
   else s.lines.erase(sku);
@@ -20,6 +23,9 @@ Decision<CartEvent> handle(const CartState& s, const AddCartItem& c) {
   std::int64_t after = 0;
   if (__builtin_add_overflow(s.quantity_of(c.sku), c.quantity, &after) || after < 0)
     return invalid_quantity(c.sku, "the line's quantity would be negative");
+  if (after > kMaxLineQuantity) return invalid_quantity(c.sku, too_many_units());
+  if (after > 0 && !s.lines.contains(c.sku) && s.lines.size() >= kMaxCartLines)
+    return invalid_quantity(c.sku, too_many_lines());
   if (c.quantity > 0 && after > c.stock.available) return insufficient_stock(c.sku, after, c.stock.available);
   return Events{events::CartItemAdded{c.sku, c.quantity}};
 }
@@ -33,6 +39,7 @@ Decision<CartEvent> handle(const CartState& s, const SetCartQuantities& c) {
   events::CartQuantitiesSet changed;
   for (const auto& [sku, quantity] : c.lines) {
     if (quantity < 0) return invalid_quantity(sku, "quantity must not be negative");
+    if (quantity > kMaxLineQuantity) return invalid_quantity(sku, too_many_units());
     auto stock = c.stock.find(sku);
     if (stock == c.stock.end() || !stock->second.known) return unknown_sku(sku);
     auto current = s.quantity_of(sku);
@@ -41,6 +48,13 @@ Decision<CartEvent> handle(const CartState& s, const SetCartQuantities& c) {
     if (quantity != current) changed.lines.emplace(sku, quantity);
   }
   if (changed.lines.empty()) return {};  // nothing changes: no event, same version
+  std::size_t lines_after = s.lines.size();
+  for (const auto& [sku, quantity] : changed.lines) {
+    const bool had = s.lines.contains(sku);
+    if (quantity > 0 && !had) ++lines_after;
+    if (quantity == 0 && had) --lines_after;
+  }
+  if (lines_after > kMaxCartLines) return refusal(DomainErrc::invalid_quantity, too_many_lines());
   return Events{std::move(changed)};
 }
 

@@ -23,6 +23,11 @@
 
 namespace bitacora::domain {
 
+// Bounds that keep a cart's total in an int64 whatever it holds: 200 lines × 10^6 units × a
+// product's price of at most 10^10 (product.hpp) is 2×10^18 < 2^63.
+inline constexpr std::size_t kMaxCartLines = 200;
+inline constexpr std::int64_t kMaxLineQuantity = 1'000'000;
+
 struct CartState {
   UserId user{};                        // set by whoever creates the state (the actor, from its key)
   std::map<Sku, std::int64_t> lines{};  // sku → quantity > 0
@@ -38,8 +43,8 @@ struct StockInfo {
 };
 
 // POST /api/cart/items: move one line by `quantity` (a delta ≠ 0). Refused: delta 0, a negative
-// result or an overflow (invalid_quantity); unknown sku (unknown_sku); growing past available
-// (insufficient_stock, requested = the resulting quantity).
+// result, more than kMaxLineQuantity or a new line past kMaxCartLines (invalid_quantity); unknown
+// sku (unknown_sku); growing past available (insufficient_stock, requested = the resulting quantity).
 struct AddCartItem {
   Sku sku{};
   std::int64_t quantity = 0;
@@ -48,8 +53,9 @@ struct AddCartItem {
 
 // POST /api/cart/bulk-update: absolute quantities (0 removes), one event for the whole update.
 // Refused, checked in this order: expected_version ≠ version (version_conflict); then per line in
-// sku order: negative (invalid_quantity), no `stock` entry or unknown (unknown_sku), growing past
-// available (insufficient_stock). Nothing is applied when any line is refused.
+// sku order: negative or above kMaxLineQuantity (invalid_quantity), no `stock` entry or unknown
+// (unknown_sku), growing past available (insufficient_stock); then more than kMaxCartLines lines
+// after the update (invalid_quantity). Nothing is applied when any line is refused.
 struct SetCartQuantities {
   std::map<Sku, std::int64_t> lines{};
   std::optional<std::uint64_t> expected_version{};  // If-Match; none: no check

@@ -28,6 +28,8 @@ DomainError stock_below_reserved(const ProductState& s, std::int64_t on_hand_aft
 Decision<ProductEvent> handle(const ProductState& s, const DefineProduct& c) {
   if (c.name.empty()) return refusal(DomainErrc::invalid_argument, "name must not be empty");
   if (c.price_in_cents < 0) return refusal(DomainErrc::invalid_argument, "price_in_cents must not be negative");
+  if (c.price_in_cents > kMaxPriceInCents)
+    return refusal(DomainErrc::invalid_argument, "price_in_cents must be at most " + std::to_string(kMaxPriceInCents));
   if (!valid_currency(c.currency))
     return refusal(DomainErrc::invalid_argument, "currency must be three upper-case letters");
   if (c.stock < 0) return invalid_quantity(s.sku, "stock must not be negative");

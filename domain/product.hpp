@@ -39,8 +39,10 @@ struct ProductState {
 
 // PUT /api/products/{sku}: create or update; `stock` is the absolute on-hand quantity.
 // Emits ProductDefined when new or name/price/currency changed, and StockAdjusted{reason "set"}
-// when stock differs from on-hand. Refused: empty name, price < 0, currency not three upper-case
-// letters (invalid_argument); stock < 0 (invalid_quantity); stock < reserved (stock_below_reserved).
+// when stock differs from on-hand. Refused: empty name, price < 0 or > kMaxPriceInCents, currency
+// not three upper-case letters (invalid_argument); stock < 0 (invalid_quantity); stock < reserved
+// (stock_below_reserved).
+inline constexpr std::int64_t kMaxPriceInCents = 10'000'000'000;  // 10^8 units: keeps cart totals in range (cart.hpp)
 struct DefineProduct {
   std::string name{};
   std::int64_t price_in_cents = 0;

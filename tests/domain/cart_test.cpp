@@ -55,6 +55,22 @@ TEST_CASE("taking out more than the line holds is refused as an invalid quantity
   CHECK(s.version == 1);
 }
 
+TEST_CASE("a cart holds at most 200 lines of at most a million units each, so its total always fits", "[domain][cart]") {
+  CartState s;
+  const StockInfo plenty{true, 10'000'000};
+  CHECK(refuse(s, AddCartItem{kMug, kMaxLineQuantity + 1, plenty}).code == DomainErrc::invalid_quantity);
+  accept(s, AddCartItem{kMug, kMaxLineQuantity, plenty});
+  CHECK(refuse(s, AddCartItem{kMug, 1, plenty}).code == DomainErrc::invalid_quantity);
+  for (std::size_t i = 1; i < kMaxCartLines; ++i) accept(s, AddCartItem{Sku{"sku-" + std::to_string(i)}, 1, plenty});
+  REQUIRE(s.lines.size() == kMaxCartLines);
+  CHECK(refuse(s, AddCartItem{Sku{"one-more"}, 1, plenty}).code == DomainErrc::invalid_quantity);
+  accept(s, AddCartItem{Sku{"sku-1"}, 1, plenty});  // an existing line still grows
+  auto swap = set({{Sku{"one-more"}, 1}, {Sku{"sku-1"}, 0}});
+  accept(s, swap);  // one line out, one in: still 200
+  CHECK(refuse(s, set({{Sku{"another"}, 1}})).code == DomainErrc::invalid_quantity);
+  CHECK(refuse(CartState{}, set({{kCup, kMaxLineQuantity + 1}})).code == DomainErrc::invalid_quantity);
+}
+
 TEST_CASE("adding an unknown sku is refused naming the sku", "[domain][cart]") {
   auto e = refuse(CartState{}, AddCartItem{Sku{"ghost"}, 1, StockInfo{}});
   CHECK(e.code == DomainErrc::unknown_sku);
