@@ -1,54 +1,37 @@
 // Black-box: the HTTP layer's limits and operations endpoints (API.md §1, §5).
 #include <catch2/catch.hpp>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-
 #include "tests/harness/json.hpp"
+#include "tests/harness/raw_connection.hpp"
 #include "tests/harness/server_process.hpp"
 #include "tests/harness/temp_dir.hpp"
 #include "tests/harness/webhooks.hpp"
 
 using namespace bitacora::testing;
-namespace net = boost::asio;
 
-namespace {
-
-// A raw connection, to behave as a slow or idle client would.
-struct RawConnection {
-  net::io_context ioc;
-  net::ip::tcp::socket socket{ioc};
-  explicit RawConnection(std::uint16_t port) { socket.connect({net::ip::make_address("127.0.0.1"), port}); }
-  void send(const std::string& bytes) { net::write(socket, net::buffer(bytes)); }
-  // True when the server closes the connection within `deadline` (reads and discards any answer).
-  bool closed_by_server_within(std::chrono::seconds deadline) {
-    ::timeval tv{static_cast<time_t>(deadline.count()), 0};
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    char buf[4096];
-    for (;;) {
-      ssize_t n = ::recv(socket.native_handle(), buf, sizeof buf, 0);
-      if (n == 0) return true;                    // orderly close
-      if (n < 0) return errno == ECONNRESET;      // EAGAIN: the deadline passed with it open
-    }
-  }
-};
-
-}  // namespace
-
-TEST_CASE("an idle keep-alive connection and a slow request are both closed by their timeouts", "[blackbox][http]") {
+TEST_CASE("a silent new connection, an idle keep-alive connection and a slow request are each closed by their timeouts",
+          "[blackbox][http]") {
   TempDir dir;
   std::string cfg = test_config(dir.str("data"));
-  cfg.replace(cfg.find("[server]\n"), 9, "[server]\nidle_timeout_seconds = 1\nread_timeout_seconds = 1\n");
+  cfg.replace(cfg.find("[server]\n"), 9,
+              "[server]\nfirst_byte_timeout_seconds = 1\nidle_timeout_seconds = 2\nread_timeout_seconds = 1\n");
   ServerProcess limited(dir.str(), cfg);
   limited.start();
 
-  RawConnection idle(limited.port());
-  CHECK(idle.closed_by_server_within(std::chrono::seconds(5)));
+  RawConnection silent(limited.port());
+  CHECK(silent.closed_by_server_within(std::chrono::seconds(4)));
+
+  // A keep-alive connection that was answered once waits the (longer) idle timeout for the next.
+  RawConnection kept(limited.port());
+  kept.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto answered_at = std::chrono::steady_clock::now();
+  auto answer = kept.read_until_closed(std::chrono::seconds(6));
+  CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(std::chrono::steady_clock::now() - answered_at >= std::chrono::milliseconds(1500));
 
   RawConnection slow(limited.port());
   slow.send("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"id\":");  // and then nothing
-  CHECK(slow.closed_by_server_within(std::chrono::seconds(5)));
+  CHECK(slow.closed_by_server_within(std::chrono::seconds(4)));
 
   HttpClient c(limited.port());
   CHECK(c.get("/health").status == 200);  // and the server is still fine

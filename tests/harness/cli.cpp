@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace bitacora::testing {
@@ -13,8 +14,13 @@ std::string CliRun::text() const {
   return all;
 }
 
+std::string bitacora_binary() {
+  const char* other = std::getenv("BITACORA_TEST_BINARY");
+  return other && *other ? other : BITACORA_BINARY;
+}
+
 CliRun run_cli(const std::string& args, bool keep_stderr) {
-  std::string command = std::string(BITACORA_BINARY) + " " + args + (keep_stderr ? " 2>&1" : " 2>/dev/null");
+  std::string command = bitacora_binary() + " " + args + (keep_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* pipe = popen(command.c_str(), "r");
   // Thrown, not REQUIRE'd: benchmarks run it outside any test case (a test fails on it either way).
   if (!pipe) throw std::runtime_error("cannot run " + command);

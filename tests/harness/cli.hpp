@@ -12,6 +12,10 @@ struct CliRun {
   [[nodiscard]] std::string text() const;
 };
 
+// The binary under test: $BITACORA_TEST_BINARY when set (to run the suites against another
+// build, e.g. an older one to see a test fail before its fix), else the one built with them.
+[[nodiscard]] std::string bitacora_binary();
+
 // Runs `bitacora <args>`; standard error is discarded unless `keep_stderr` (then it joins stdout).
 [[nodiscard]] CliRun run_cli(const std::string& args, bool keep_stderr = false);
 

@@ -1,5 +1,6 @@
 #include "tests/harness/fake_mercadopago.hpp"
 
+#include <cctype>
 #include <cstdio>
 
 #include "http/server.hpp"
@@ -11,6 +12,7 @@ FakeMercadoPago::FakeMercadoPago() : registry_(std::make_unique<metrics::Registr
   http::Router router;
   router.add(http::bhttp::verb::get, "/v1/payments/{id}",
              [this](const http::Request& req, const http::RouteParams& p, http::Respond respond) {
+               record(req);
                ++calls_;
                if (req[http::bhttp::field::authorization].empty())
                  return respond(http::error_response(http::bhttp::status::unauthorized, "unauthorized", "no token"));
@@ -26,6 +28,12 @@ FakeMercadoPago::FakeMercadoPago() : registry_(std::make_unique<metrics::Registr
                                                R"(","status_detail":"accredited","external_reference":")" + it->second.reference +
                                                R"(","transaction_amount":)" + amount + R"(,"currency_id":")" + it->second.currency + "\"}"));
              });
+  // Anything else is recorded and refused, so a stray path shows in requests().
+  for (auto verb : {http::bhttp::verb::get, http::bhttp::verb::post, http::bhttp::verb::put, http::bhttp::verb::delete_})
+    router.add(verb, "/{rest...}", [this](const http::Request& req, const http::RouteParams&, http::Respond respond) {
+      record(req);
+      respond(http::error_response(http::bhttp::status::not_found, "not_found", "not a payments path"));
+    });
   http::ServerOptions options;
   options.port = 0;
   server_ = std::make_unique<http::Server>(options, std::move(router), *registry_);
@@ -36,6 +44,22 @@ FakeMercadoPago::FakeMercadoPago() : registry_(std::make_unique<metrics::Registr
 FakeMercadoPago::~FakeMercadoPago() {
   server_->shutdown();
   thread_.join();
+}
+
+void FakeMercadoPago::record(const http::Request& req) {
+  Seen seen{std::string(req.method_string()), std::string(req.target()), {}};
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    seen.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  std::lock_guard lock(mu_);
+  seen_.push_back(std::move(seen));
+}
+
+std::vector<FakeMercadoPago::Seen> FakeMercadoPago::requests() const {
+  std::lock_guard lock(mu_);
+  return seen_;
 }
 
 std::string FakeMercadoPago::base_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }

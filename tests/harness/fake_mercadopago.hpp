@@ -1,6 +1,7 @@
 // A small local HTTP server standing in for Mercado Pago's payments API
 // (GET /v1/payments/{id}), scripted by the test: it can fail with 500 a number of times, or
-// always, before answering with the payment the test registered.
+// always, before answering with the payment the test registered. It records every request it
+// gets, whatever its path, so a test can check what bitacora put on the wire.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
+
+#include "http/message.hpp"
 
 namespace bitacora::http {
 class Server;
@@ -33,7 +38,15 @@ class FakeMercadoPago {
   void fail_always(bool on) { always_fail_ = on; }
   [[nodiscard]] int calls() const { return calls_.load(); }
 
+  struct Seen {
+    std::string method;
+    std::string target;                                       // as received
+    std::vector<std::pair<std::string, std::string>> headers;  // name (lower case), value
+  };
+  [[nodiscard]] std::vector<Seen> requests() const;
+
  private:
+  void record(const http::Request& req);
   struct Payment {
     std::string status, reference, currency;
     double amount;
@@ -41,8 +54,9 @@ class FakeMercadoPago {
   std::unique_ptr<metrics::Registry> registry_;
   std::unique_ptr<http::Server> server_;
   std::thread thread_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, Payment> payments_;
+  std::vector<Seen> seen_;
   std::atomic<int> failures_left_{0};
   std::atomic<bool> always_fail_{false};
   std::atomic<int> calls_{0};

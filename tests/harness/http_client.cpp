@@ -18,7 +18,11 @@ bool HttpClient::connect(std::string& error) {
   buffer_.clear();
   beast::error_code ec;
   stream_->expires_after(timeout_);
-  stream_->socket().connect({net::ip::make_address("127.0.0.1"), port_}, ec);
+  if (!local_address_.empty()) {
+    stream_->socket().open(net::ip::tcp::v4(), ec);
+    if (!ec) stream_->socket().bind({net::ip::make_address(local_address_), 0}, ec);
+  }
+  if (!ec) stream_->socket().connect({net::ip::make_address("127.0.0.1"), port_}, ec);
   if (ec) {
     error = "connect: " + ec.message();
     stream_.reset();

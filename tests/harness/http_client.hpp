@@ -28,6 +28,8 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 class HttpClient {
  public:
   explicit HttpClient(std::uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Connect from this local address (another loopback address, 127.0.0.2, is another client).
+  void bind_to(std::string local_address) { local_address_ = std::move(local_address); }
   HttpResponse request(const std::string& method, const std::string& target, const std::string& body = {},
                        const Headers& headers = {});
   HttpResponse get(const std::string& target, const Headers& headers = {}) { return request("GET", target, {}, headers); }
@@ -40,6 +42,7 @@ class HttpClient {
   bool connect(std::string& error);
   std::uint16_t port_;
   std::chrono::milliseconds timeout_;
+  std::string local_address_;
   boost::asio::io_context ioc_;
   std::optional<boost::beast::tcp_stream> stream_;
   boost::beast::flat_buffer buffer_;

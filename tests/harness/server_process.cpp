@@ -9,10 +9,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/harness/cli.hpp"
 #include "tests/harness/http_client.hpp"
 
 extern char** environ;
@@ -36,7 +38,11 @@ void ServerProcess::start(std::chrono::seconds deadline) {
   if (running()) throw std::logic_error("server already running");
   std::remove(port_file_.c_str());
 
-  std::vector<std::string> args{BITACORA_BINARY, "serve", "--config", config_path_, "--port-file", port_file_};
+  std::vector<std::string> args{bitacora_binary(), "serve", "--config", config_path_, "--port-file", port_file_};
+  if (open_files_limit_ > 0) {
+    const std::string n = std::to_string(open_files_limit_);
+    args.insert(args.begin(), {"/usr/bin/prlimit", "--nofile=" + n + ":" + n, "--"});
+  }
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e)
     if (std::strncmp(*e, "BITACORA_", 9) != 0) env.emplace_back(*e);
@@ -99,6 +105,29 @@ std::string ServerProcess::log_tail(std::size_t bytes) const {
   ss << in.rdbuf();
   auto s = ss.str();
   return s.size() > bytes ? s.substr(s.size() - bytes) : s;
+}
+
+std::uintmax_t ServerProcess::log_bytes() const {
+  std::error_code ec;
+  auto n = std::filesystem::file_size(log_path_, ec);
+  return ec ? 0 : n;
+}
+
+double cpu_seconds(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // Fields after the command (which may hold spaces) start past its closing parenthesis; utime
+  // and stime are the 14th and 15th fields, the 12th and 13th after it.
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(text.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 long resident_kib(pid_t pid) {

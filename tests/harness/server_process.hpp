@@ -18,6 +18,10 @@ class ServerProcess {
   ServerProcess(std::string work_dir, std::string config_toml, std::vector<std::string> env = {});
   ~ServerProcess();  // SIGKILLs a server still running
 
+  // The next start() runs the server with this open-files limit (soft and hard), through
+  // util-linux's prlimit; 0: the test process's own.
+  void set_open_files_limit(unsigned limit) { open_files_limit_ = limit; }
+
   // Starts the binary and waits (polling, with a deadline) until /health answers.
   void start(std::chrono::seconds deadline = std::chrono::seconds(30));
   void kill_hard();                 // SIGKILL and reap
@@ -26,6 +30,7 @@ class ServerProcess {
   [[nodiscard]] pid_t pid() const { return pid_; }
   [[nodiscard]] std::uint16_t port() const { return port_; }
   [[nodiscard]] std::string log_tail(std::size_t bytes = 4000) const;
+  [[nodiscard]] std::uintmax_t log_bytes() const;  // the size of its log so far
 
  private:
   std::string work_dir_;
@@ -33,12 +38,15 @@ class ServerProcess {
   std::string port_file_;
   std::string log_path_;
   std::vector<std::string> env_;
+  unsigned open_files_limit_ = 0;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
 };
 
 // A process's resident memory (VmRSS), in KiB; -1 if it cannot be read.
 [[nodiscard]] long resident_kib(pid_t pid);
+// The CPU time (user + system) a process has used so far, in seconds; -1 if it cannot be read.
+[[nodiscard]] double cpu_seconds(pid_t pid);
 
 // The TOML used by most black-box tests: every gateway configured with test secrets.
 [[nodiscard]] std::string test_config(const std::string& data_dir, const std::string& extra = {});
