@@ -19,9 +19,13 @@ struct Product {
 constexpr Product kCatalog[] = {{"chaos-mug", 2500, 30}, {"chaos-tee", 4200, 20}, {"chaos-cap", 990, 15},
                                 {"chaos-pin", 300, 40},  {"chaos-bag", 12000, 5}};
 
+// Short reservations and retries, so they come due within a cycle; actors that leave memory
+// after a second idle and snapshot every 10 events, so kills also land while state is being
+// snapshotted and actors wake from snapshots, not only from their whole streams.
 std::string server_config(const RunOptions& o) {
   return testing::test_config(o.work_dir + "/data", "[reservations]\nttl_seconds = " + std::to_string(o.ttl_seconds) +
-                                                         "\n[retries]\nschedule_seconds = [1, 1]\n");
+                                                         "\n[retries]\nschedule_seconds = [1, 1]\n"
+                                                         "[snapshots]\nevery_events = 10\n[actors]\nidle_seconds = 1\n");
 }
 
 Micros now_us() { return SystemClock::instance().now_us(); }
