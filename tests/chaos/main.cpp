@@ -48,14 +48,15 @@ int main(int argc, char** argv) {
   bool keep = false;
   CLI::App cli{"Chaos tier: mixed load on the real bitacora binary, SIGKILL at a moment drawn from the seed, restart, "
                "and the invariants checked after every restart (docs/chaos.md)"};
-  cli.add_option("--cycles", o.cycles, "Kill-and-restart cycles")->check(CLI::PositiveNumber);
+  cli.add_option("--cycles", o.cycles, "Kill-and-restart cycles")->check(CLI::PositiveNumber)->capture_default_str();
   cli.add_option("--seed", o.seed, "Seed of every choice and kill delay (default: random, printed)");
-  cli.add_option("--ttl-seconds", o.ttl_seconds, "reservations.ttl_seconds of the server")->check(CLI::Range(1, 60));
+  cli.add_option("--ttl-seconds", o.ttl_seconds, "reservations.ttl_seconds of the server")->check(CLI::Range(1, 60))->capture_default_str();
   cli.add_option("--duration-per-cycle-ms", o.max_load_ms, "Longest load before the kill; the delay is drawn from [1/10 of it, it]")
-      ->check(CLI::Range(100, 600'000));
-  cli.add_option("--threads", o.threads, "Client threads")->check(CLI::Range(1, 16));
-  cli.add_option("--work-dir", o.work_dir, "Directory for data/, bitacora.toml and server.log (kept; default: a fresh one "
-                                           "under /tmp, removed when every check passed)");
+      ->check(CLI::Range(100, 600'000))
+      ->capture_default_str();
+  cli.add_option("--threads", o.threads, "Client threads")->check(CLI::Range(1, 16))->capture_default_str();
+  cli.add_option("--work-dir", o.work_dir, "Directory for data/, bitacora.toml and server.log, without a data/ yet (kept; "
+                                           "default: a fresh one under /tmp, removed when every check passed)");
   cli.add_flag("--keep", keep, "Keep the default work directory even when every check passed");
   CLI11_PARSE(cli, argc, argv);
   const bool own_dir = o.work_dir.empty();
@@ -64,6 +65,8 @@ int main(int argc, char** argv) {
   try {
     if (own_dir) o.work_dir = fresh_work_dir();
     std::filesystem::create_directories(o.work_dir);
+    // The checks compare the log with what this run did: a log from another run would not match.
+    if (std::filesystem::exists(o.work_dir + "/data")) throw std::runtime_error(o.work_dir + "/data exists: give a new work dir");
     std::printf("bitacora_chaos: seed %llu, %d cycles, %d threads, ttl %d s, load up to %d ms per cycle, work dir %s\n",
                 static_cast<unsigned long long>(o.seed), o.cycles, o.threads, o.ttl_seconds, o.max_load_ms, o.work_dir.c_str());
     std::fflush(stdout);
