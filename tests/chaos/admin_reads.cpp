@@ -1,7 +1,7 @@
 #include "tests/chaos/admin_reads.hpp"
 
-#include "tests/harness/json.hpp"
 #include "tests/chaos/credentials.hpp"
+#include "tests/harness/json.hpp"
 
 namespace bitacora::chaos {
 

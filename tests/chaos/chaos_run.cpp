@@ -16,16 +16,16 @@ struct Product {
   const char* sku;
   std::int64_t price_in_cents, stock;
 };
-constexpr Product kCatalog[] = {{"chaos-mug", 2500, 30}, {"chaos-tee", 4200, 20}, {"chaos-cap", 990, 15},
-                                {"chaos-pin", 300, 40},  {"chaos-bag", 12000, 5}};
+constexpr Product kCatalog[] = {
+    {"chaos-mug", 2500, 30}, {"chaos-tee", 4200, 20}, {"chaos-cap", 990, 15}, {"chaos-pin", 300, 40}, {"chaos-bag", 12000, 5}};
 
 // Short reservations and retries, so they come due within a cycle; actors that leave memory
 // after a second idle and snapshot every 10 events, so kills also land while state is being
 // snapshotted and actors wake from snapshots, not only from their whole streams.
 std::string server_config(const RunOptions& o) {
   return testing::test_config(o.work_dir + "/data", "[reservations]\nttl_seconds = " + std::to_string(o.ttl_seconds) +
-                                                         "\n[retries]\nschedule_seconds = [1, 1]\n"
-                                                         "[snapshots]\nevery_events = 10\n[actors]\nidle_seconds = 1\n");
+                                                        "\n[retries]\nschedule_seconds = [1, 1]\n"
+                                                        "[snapshots]\nevery_events = 10\n[actors]\nidle_seconds = 1\n");
 }
 
 Micros now_us() { return SystemClock::instance().now_us(); }
@@ -103,8 +103,7 @@ CycleReport ChaosRun::run_cycle(int cycle) {
   }
   // The chaos schedule itself, not a wait for work: the server dies whatever it is doing then.
   std::this_thread::sleep_for(std::chrono::milliseconds(report.kill_delay_ms));
-  if (died_on_its_own())
-    findings_.add(cycle, invariant::stays_up, "the server had exited before the kill; see " + log_path());
+  if (died_on_its_own()) findings_.add(cycle, invariant::stays_up, "the server had exited before the kill; see " + log_path());
   server_.kill_hard();
   ledger_.server_killed(now_us());
   stop = true;
@@ -114,6 +113,7 @@ CycleReport ChaosRun::run_cycle(int cycle) {
   report.unavailable = stats.unavailable;
   report.acknowledged = stats.acknowledged;
   report.orders = stats.orders;
+  report.late_approvals = stats.late_approvals;
 
   std::this_thread::sleep_for(std::chrono::milliseconds(report.down_ms));  // the schedule again: time passes, nothing runs
   if (!start_server(cycle)) {

@@ -20,12 +20,12 @@ namespace bitacora::chaos {
 struct RunOptions {
   int cycles = 5;
   std::uint64_t seed = 0;
-  int ttl_seconds = 2;        // reservations.ttl_seconds
-  int max_load_ms = 3000;     // the kill comes after a delay drawn from [max_load_ms / 10, max_load_ms]
-  // Half the cycles the server then stays down for a while drawn from [0, ttl + 1 s], so that
-  // reservations fall due while nothing runs.
-  int threads = 6;            // client threads, 1–16
-  std::string work_dir;       // holds data/, bitacora.toml and server.log
+  int ttl_seconds = 2;  // reservations.ttl_seconds
+  // The kill comes after a delay drawn from [max_load_ms / 10, max_load_ms]; half the cycles the
+  // server then stays down for a while drawn from [0, ttl + 1 s], so deadlines pass meanwhile.
+  int max_load_ms = 3000;
+  int threads = 6;       // client threads, 1–16
+  std::string work_dir;  // holds data/, bitacora.toml and server.log
 };
 
 struct CycleReport {
@@ -33,11 +33,12 @@ struct CycleReport {
   int kill_delay_ms = 0;
   int down_ms = 0;  // how long the server stayed down after the kill
   int requests = 0, unanswered = 0, unavailable = 0;
-  int resent = 0;  // notifications the last kill left unanswered, sent again first
-  int acknowledged = 0;        // webhook requests answered 200 this cycle (repeats included)
-  int webhooks_total = 0;      // distinct webhooks acknowledged in the whole run
-  int orders = 0;              // checkouts answered 201 this cycle (idempotent repeats included)
-  int orders_total = 0;        // distinct orders answered 201 in the whole run
+  int resent = 0;          // notifications the last kill left unanswered, sent again first
+  int acknowledged = 0;    // webhook requests answered 200 this cycle (repeats included)
+  int webhooks_total = 0;  // distinct webhooks acknowledged in the whole run
+  int orders = 0;          // checkouts answered 201 this cycle (idempotent repeats included)
+  int orders_total = 0;    // distinct orders answered 201 in the whole run
+  int late_approvals = 0;  // approvals sent this cycle for an order past its expires_at
   int checks_passed = 0;
   static constexpr int kChecks = 5;
   ExpiryResult expiry;

@@ -11,7 +11,7 @@ namespace bitacora::chaos {
 namespace {
 
 constexpr Micros kSecond = 1'000'000;
-constexpr Micros kAllowed = kSecond;    // docs/api.md §4: expired within one second of expires_at
+constexpr Micros kAllowed = kSecond;        // docs/api.md §4: expired within one second of expires_at
 constexpr Micros kPollSlack = 2 * kSecond;  // how long past the deadline a poll keeps looking
 
 Micros now_us() { return SystemClock::instance().now_us(); }

@@ -60,8 +60,10 @@ bool check_paid_once(const CheckContext& ctx) {
         }
     for (const auto& [key, c] : confirmed) {
       auto it = orders.find(key.first);
-      if (it == orders.end()) judge.fail(key.second + " confirmed stock for " + key.first + ", which is not an order");
-      else if (!it->second.lines.contains(key.second)) judge.fail(key.first + " confirmed " + key.second + ", not one of its lines");
+      if (it == orders.end())
+        judge.fail(key.second + " confirmed stock for " + key.first + ", which is not an order");
+      else if (!it->second.lines.contains(key.second))
+        judge.fail(key.first + " confirmed " + key.second + ", not one of its lines");
     }
 
     for (const auto& [ref, o] : orders) {
@@ -130,11 +132,11 @@ bool check_not_oversold(const CheckContext& ctx) {
       for (const auto& [reason, change] : changes) {
         if (change.sku != sku) continue;
         const int n = adjustments.contains(reason) ? adjustments.at(reason) : 0;
-        if (change.applied == Applied::yes && n != 1) judge.fail(sku + ": the adjustment " + reason + " was answered 200 and is not in its stream");
+        if (change.applied == Applied::yes && n != 1)
+          judge.fail(sku + ": the adjustment " + reason + " was answered 200 and is not in its stream");
         if (change.applied == Applied::no && n != 0) judge.fail(sku + ": the adjustment " + reason + " was refused and is in its stream");
       }
-      if (confirmed > added)
-        judge.fail(sku + ": " + std::to_string(confirmed) + " units sold, " + std::to_string(added) + " ever added");
+      if (confirmed > added) judge.fail(sku + ": " + std::to_string(confirmed) + " units sold, " + std::to_string(added) + " ever added");
 
       const auto now = product_of(*ctx.client, sku);
       if (now.on_hand < 0 || now.reserved > now.on_hand || now.available != now.on_hand - now.reserved)

@@ -20,9 +20,9 @@ bool webhooks_settle(const CheckContext& ctx) {
     ctx.findings->add(ctx.cycle, invariant::webhooks_kept, std::string("cannot read /health: ") + e.what());
     return false;
   }
-  ctx.findings->add(ctx.cycle, invariant::webhooks_kept,
-                    std::to_string(pending) + " webhooks still pending " + std::to_string(kSettleDeadline.count()) +
-                        " s after the restart");
+  ctx.findings->add(
+      ctx.cycle, invariant::webhooks_kept,
+      std::to_string(pending) + " webhooks still pending " + std::to_string(kSettleDeadline.count()) + " s after the restart");
   return false;
 }
 
@@ -39,8 +39,10 @@ bool check_webhooks_kept(const CheckContext& ctx) {
   std::map<std::string, std::vector<std::string>> listed;  // key → ids
   int quarantined = 0;
   for (const auto& row : rows) {
-    if (row.status == "quarantined") ++quarantined;
-    else listed[row.key].push_back(row.id);
+    if (row.status == "quarantined")
+      ++quarantined;
+    else
+      listed[row.key].push_back(row.id);
   }
   if (quarantined > 0) fail(std::to_string(quarantined) + " correctly signed requests were quarantined");
   for (const auto& [key, ids] : listed)

@@ -25,9 +25,9 @@ struct CheckContext {
 
 struct ExpiryResult {
   bool passed = true;
-  int measured = 0;            // expiries measured this time
+  int measured = 0;             // expiries measured this time
   int fell_due_while_down = 0;  // of which the deadline passed while no server ran
-  Micros worst_lateness = 0;   // µs past max(expires_at, when the server was back); <0: early
+  Micros worst_lateness = 0;    // µs past max(expires_at, when the server was back); <0: early
 };
 
 // 4. Every order still pending_payment leaves it by max(expires_at, restart) + 1 s (polled with

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <initializer_list>
 
-#include "tests/harness/json.hpp"
 #include "tests/chaos/credentials.hpp"
+#include "tests/harness/json.hpp"
 
 namespace bitacora::chaos {
 
@@ -17,14 +17,16 @@ constexpr int kShoppersPerThread = 4;
 
 // The mix, as weights: payments and checkouts dominate, as in a shop on a sale day.
 enum class Op { checkout, cart_item, clear_cart, pay, repeat_webhook, ping, cancel, adjust_stock, browse };
-constexpr std::pair<Op, int> kMix[] = {{Op::checkout, 22}, {Op::cart_item, 10}, {Op::clear_cart, 2},
+constexpr std::pair<Op, int> kMix[] = {{Op::checkout, 22}, {Op::cart_item, 10},     {Op::clear_cart, 2},
                                        {Op::pay, 30},      {Op::repeat_webhook, 8}, {Op::ping, 6},
                                        {Op::cancel, 8},    {Op::adjust_stock, 6},   {Op::browse, 4}};
 
 class Client {
  public:
   Client(const LoadPlan& plan, int thread)
-      : plan_(plan), thread_(thread), rng_(rng_for(plan.seed, static_cast<std::uint64_t>(plan.cycle), static_cast<std::uint64_t>(thread) + 1)),
+      : plan_(plan),
+        thread_(thread),
+        rng_(rng_for(plan.seed, static_cast<std::uint64_t>(plan.cycle), static_cast<std::uint64_t>(thread) + 1)),
         c_(plan.port, std::chrono::seconds(10)) {
     for (int k = 0; k < kShoppersPerThread; ++k) shoppers_.push_back("shopper-t" + std::to_string(thread) + "-" + std::to_string(k));
   }
@@ -52,17 +54,24 @@ class Client {
  private:
   bool step(Op op) {
     switch (op) {
-      case Op::checkout: return checkout();
-      case Op::cart_item: return cart_item();
-      case Op::clear_cart: return answered(c_.request("DELETE", "/api/cart", {}, as_shopper(pick(rng_, shoppers_))), {200}, "DELETE /api/cart");
-      case Op::pay: return pay();
+      case Op::checkout:
+        return checkout();
+      case Op::cart_item:
+        return cart_item();
+      case Op::clear_cart:
+        return answered(c_.request("DELETE", "/api/cart", {}, as_shopper(pick(rng_, shoppers_))), {200}, "DELETE /api/cart");
+      case Op::pay:
+        return pay();
       case Op::repeat_webhook: {
         auto n = plan_.ledger->some_sent(rng_);
         return n ? send(*n) : true;
       }
-      case Op::ping: return send(standard_ping("msg_" + unique()));
-      case Op::cancel: return cancel();
-      case Op::adjust_stock: return adjust_stock();
+      case Op::ping:
+        return send(standard_ping("msg_" + unique()));
+      case Op::cancel:
+        return cancel();
+      case Op::adjust_stock:
+        return adjust_stock();
       case Op::browse: {
         const auto& sku = pick(rng_, plan_.skus);
         return answered(c_.get("/api/products/" + sku), {200}, "GET /api/products/" + sku);
@@ -100,8 +109,7 @@ class Client {
     Order order{j.str("/reference"), shopper, gateway, j.num("/amount_in_cents"), {}, parse_rfc3339(j.str("/expires_at")).value_or(0),
                 plan_.cycle};
     const simdjson::dom::array items = j.at("/items").get_array().value();
-    for (auto line : items)
-      order.lines[std::string(line["sku"].get_string().value())] += line["quantity"].get_int64().value();
+    for (auto line : items) order.lines[std::string(line["sku"].get_string().value())] += line["quantity"].get_int64().value();
     plan_.ledger->order_placed(order);
     ++plan_.stats->orders;
     if (auto first = plan_.ledger->checkout_answered(shopper, key, order.reference))
@@ -126,8 +134,17 @@ class Client {
     auto gateway = order->gateway;
     if (chance(rng_, 0.2)) gateway = pick(rng_, std::vector<std::string>{"wompi", "mercadopago", "stripe"});
     const auto roll = uniform(rng_, 0, 99);
-    enum { approved, declined, pending, mismatched, refunded } outcome =
-        roll < 72 ? approved : roll < 82 ? declined : roll < 90 ? pending : roll < 94 ? mismatched : refunded;
+    enum {
+      approved,
+      declined,
+      pending,
+      mismatched,
+      refunded
+    } outcome = roll < 72   ? approved
+                : roll < 82 ? declined
+                : roll < 90 ? pending
+                : roll < 94 ? mismatched
+                            : refunded;
     const auto amount = order->amount_in_cents + (outcome == mismatched ? 100 : 0);
     const auto& ref = order->reference;
 
@@ -143,11 +160,15 @@ class Client {
       n = stripe_event("evt_" + unique(), type, "pi_" + ref, amount, ref);
     } else {
       const auto payment = plan_.ledger->mercadopago_payment_id(ref);
-      const char* status = outcome == declined ? "rejected" : outcome == pending ? "in_process" : outcome == refunded ? "refunded" : "approved";
+      const char* status = outcome == declined   ? "rejected"
+                           : outcome == pending  ? "in_process"
+                           : outcome == refunded ? "refunded"
+                                                 : "approved";
       plan_.mercadopago->set_payment(payment, status, ref, static_cast<double>(amount) / 100.0);
       if (chance(rng_, 0.05)) plan_.mercadopago->fail_next(static_cast<int>(uniform(rng_, 1, 2)));  // retried on the schedule
       n = mercadopago_payment(next_notification_id(), payment, chance(rng_, 0.5) ? "payment.created" : "payment.updated");
     }
+    if (outcome == approved && order->expires_at < SystemClock::instance().now_us()) ++plan_.stats->late_approvals;
     if (!send(n)) return false;
     return chance(rng_, 0.15) ? send(n) : true;  // the gateway repeats itself at once
   }
@@ -166,8 +187,8 @@ class Client {
     const auto delta = chance(rng_, 0.8) ? uniform(rng_, 1, 6) : -uniform(rng_, 1, 3);
     const auto reason = "chaos-" + unique();
     plan_.ledger->stock_changed(reason, {sku, delta, Applied::unknown});
-    auto r = c_.post("/api/products/" + sku + "/stock", R"({"delta":)" + std::to_string(delta) + R"(,"reason":")" + reason + "\"}",
-                     as_admin());
+    auto r =
+        c_.post("/api/products/" + sku + "/stock", R"({"delta":)" + std::to_string(delta) + R"(,"reason":")" + reason + "\"}", as_admin());
     if (r.status == 200 || r.status == 409) plan_.ledger->stock_changed(reason, {sku, delta, r.status == 200 ? Applied::yes : Applied::no});
     return answered(r, {200, 409}, "POST /api/products/" + sku + "/stock");
   }

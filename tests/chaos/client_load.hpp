@@ -17,10 +17,11 @@ namespace bitacora::chaos {
 
 struct LoadStats {
   std::atomic<int> requests{0};
-  std::atomic<int> unanswered{0};    // no answer: the server died mid-request
-  std::atomic<int> unavailable{0};   // 503: documented, but worth seeing
-  std::atomic<int> acknowledged{0};  // webhooks answered 200
-  std::atomic<int> orders{0};        // checkouts answered 201
+  std::atomic<int> unanswered{0};      // no answer: the server died mid-request
+  std::atomic<int> unavailable{0};     // 503: documented, but worth seeing
+  std::atomic<int> acknowledged{0};    // webhooks answered 200
+  std::atomic<int> orders{0};          // checkouts answered 201
+  std::atomic<int> late_approvals{0};  // approvals sent for an order past its expires_at
 };
 
 // What every client thread of one cycle shares.

@@ -59,8 +59,7 @@ class Ledger {
   [[nodiscard]] std::optional<std::string> some_checkout_key(Rng& rng, const std::string& user) const;
   // Records that (user, idempotency key) was answered with `reference`; returns the reference
   // answered the first time when it was another one.
-  [[nodiscard]] std::optional<std::string> checkout_answered(const std::string& user, const std::string& key,
-                                                             const std::string& reference);
+  [[nodiscard]] std::optional<std::string> checkout_answered(const std::string& user, const std::string& key, const std::string& reference);
   // Mercado Pago's id for the payment of an order: one per order, as its notifications repeat.
   [[nodiscard]] std::string mercadopago_payment_id(const std::string& reference);
 
@@ -83,7 +82,7 @@ class Ledger {
   std::map<std::string, std::int64_t> initial_stock_;
   std::map<std::string, StockChange> stock_changes_;
   std::vector<Order> orders_;
-  std::map<std::string, std::size_t> order_index_;  // reference → position in orders_
+  std::map<std::string, std::size_t> order_index_;             // reference → position in orders_
   std::map<std::string, std::vector<std::string>> keys_used_;  // user → Idempotency-Keys
   std::map<std::pair<std::string, std::string>, std::string> checkout_keys_;
   std::map<std::string, std::string> mercadopago_payments_;

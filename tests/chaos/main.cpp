@@ -2,7 +2,6 @@
 // restart and invariant checks on the real binary; prints the seed so a failing run can be
 // replayed, one line per cycle and a summary; exits 1 naming every invariant violated.
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +34,8 @@ void print(const CycleReport& r, int cycles) {
   if (r.expiry.measured)
     std::printf("worst expiry lateness %6.1f ms (%3d expiries, %2d due while down)", ms(r.expiry.worst_lateness), r.expiry.measured,
                 r.expiry.fell_due_while_down);
-  else std::printf("no expiries to measure");
+  else
+    std::printf("no expiries to measure");
   std::printf("  | %.1f s\n", r.seconds);
   std::fflush(stdout);
 }
@@ -46,8 +46,9 @@ int main(int argc, char** argv) {
   RunOptions o;
   o.seed = std::random_device{}();
   bool keep = false;
-  CLI::App cli{"Chaos tier: mixed load on the real bitacora binary, SIGKILL at a moment drawn from the seed, restart, "
-               "and the invariants checked after every restart (docs/chaos.md)"};
+  CLI::App cli{
+      "Chaos tier: mixed load on the real bitacora binary, SIGKILL at a moment drawn from the seed, restart, "
+      "and the invariants checked after every restart (docs/chaos.md)"};
   cli.add_option("--cycles", o.cycles, "Kill-and-restart cycles")->check(CLI::PositiveNumber)->capture_default_str();
   cli.add_option("--seed", o.seed, "Seed of every choice and kill delay (default: random, printed)");
   cli.add_option("--ttl-seconds", o.ttl_seconds, "reservations.ttl_seconds of the server")->check(CLI::Range(1, 60))->capture_default_str();
@@ -55,8 +56,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(100, 600'000))
       ->capture_default_str();
   cli.add_option("--threads", o.threads, "Client threads")->check(CLI::Range(1, 16))->capture_default_str();
-  cli.add_option("--work-dir", o.work_dir, "Directory for data/, bitacora.toml and server.log, without a data/ yet (kept; "
-                                           "default: a fresh one under /tmp, removed when every check passed)");
+  cli.add_option("--work-dir", o.work_dir,
+                 "Directory for data/, bitacora.toml and server.log, without a data/ yet (kept; "
+                 "default: a fresh one under /tmp, removed when every check passed)");
   cli.add_flag("--keep", keep, "Keep the default work directory even when every check passed");
   CLI11_PARSE(cli, argc, argv);
   const bool own_dir = o.work_dir.empty();
@@ -72,7 +74,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     const auto began = std::chrono::steady_clock::now();
     ChaosRun run(o);
-    int cycles_run = 0, all_passed = 0;
+    int cycles_run = 0, all_passed = 0, requests = 0, late_approvals = 0, webhooks = 0, orders = 0;
     bitacora::Micros worst_lateness = 0;
     int expiries = 0, due_while_down = 0;
     for (int cycle = 1; cycle <= o.cycles; ++cycle) {
@@ -84,6 +86,10 @@ int main(int argc, char** argv) {
       }
       print(report, o.cycles);
       all_passed += report.checks_passed == CycleReport::kChecks ? 1 : 0;
+      requests += report.requests;
+      late_approvals += report.late_approvals;
+      webhooks = report.webhooks_total;
+      orders = report.orders_total;
       if (report.expiry.measured) {
         worst_lateness = expiries ? std::max(worst_lateness, report.expiry.worst_lateness) : report.expiry.worst_lateness;
         expiries += report.expiry.measured;
@@ -93,9 +99,11 @@ int main(int argc, char** argv) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
 
     const auto violations = run.findings().all();
-    std::printf("summary: %d cycles in %.1f s, %d with every check passed; worst expiry lateness %.1f ms over %d expiries (%d due "
-                "while down); %zu violations\n",
-                cycles_run, seconds, all_passed, ms(worst_lateness), expiries, due_while_down, violations.size());
+    std::printf(
+        "summary: %d cycles in %.1f s, %d with every check passed; %d requests, %d distinct webhooks acknowledged, %d orders, %d "
+        "approvals sent past the order's expires_at; worst expiry lateness %.1f ms over %d expiries (%d due while down); %zu violations\n",
+        cycles_run, seconds, all_passed, requests, webhooks, orders, late_approvals, ms(worst_lateness), expiries, due_while_down,
+        violations.size());
     if (violations.empty()) {
       if (own_dir && !keep) std::filesystem::remove_all(o.work_dir);
       return 0;

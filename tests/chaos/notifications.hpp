@@ -29,16 +29,14 @@ struct Notification {
 };
 
 // A Wompi transaction.updated: `status` APPROVED, DECLINED or PENDING.
-[[nodiscard]] Notification wompi_transaction(const std::string& transaction_id, const std::string& status,
-                                             std::int64_t amount_in_cents, const std::string& reference,
-                                             std::int64_t timestamp);
+[[nodiscard]] Notification wompi_transaction(const std::string& transaction_id, const std::string& status, std::int64_t amount_in_cents,
+                                             const std::string& reference, std::int64_t timestamp);
 // A Stripe event of `type` (payment_intent.succeeded, payment_intent.payment_failed,
 // charge.refunded, …) about the payment intent `intent_id` of `reference`.
 [[nodiscard]] Notification stripe_event(const std::string& event_id, const std::string& type, const std::string& intent_id,
                                         std::int64_t amount_in_cents, const std::string& reference);
 // A Mercado Pago payment notification; the payment itself is what its API answers for `payment_id`.
-[[nodiscard]] Notification mercadopago_payment(std::int64_t notification_id, const std::string& payment_id,
-                                               const std::string& action);
+[[nodiscard]] Notification mercadopago_payment(std::int64_t notification_id, const std::string& payment_id, const std::string& action);
 // A Standard Webhooks ping from test_config()'s source.
 [[nodiscard]] Notification standard_ping(const std::string& message_id);
 
