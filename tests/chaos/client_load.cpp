@@ -195,7 +195,8 @@ class Client {
 
   bool send(const Notification& n) {
     plan_.ledger->sent(n);
-    auto w = n.signed_at(testing::unix_now());
+    const auto now = testing::unix_now();
+    auto w = n.signed_at(now);
     auto r = c_.post(w.target, w.body, w.headers);
     if (r.status != 200) {
       plan_.ledger->unanswered(n);
@@ -204,8 +205,9 @@ class Client {
     ++plan_.stats->requests;
     ++plan_.stats->acknowledged;
     const auto event_id = Json(r.body).str("/event_id");
-    if (auto first = plan_.ledger->acknowledged(n.key, event_id))
-      plan_.findings->add(plan_.cycle, invariant::webhooks_kept, n.key + " acknowledged as " + event_id + ", first as " + *first);
+    const auto key = n.dedupe_key(now);
+    if (auto first = plan_.ledger->acknowledged(n, key, event_id))
+      plan_.findings->add(plan_.cycle, invariant::webhooks_kept, key + " acknowledged as " + event_id + ", first as " + *first);
     return true;
   }
 

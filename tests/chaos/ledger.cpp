@@ -76,9 +76,9 @@ void Ledger::sent(const Notification& n) {
   if (sent_keys_.insert(n.key).second) sent_.push_back(n);
 }
 
-std::optional<std::string> Ledger::acknowledged(const std::string& key, const std::string& event_id) {
+std::optional<std::string> Ledger::acknowledged(const Notification& n, const std::string& key, const std::string& event_id) {
   std::lock_guard lock(mu_);
-  unanswered_.erase(key);
+  unanswered_.erase(n.key);
   auto [it, first] = acknowledged_.emplace(key, event_id);
   if (first || it->second == event_id) return std::nullopt;
   return it->second;

@@ -63,10 +63,11 @@ class Ledger {
   // Mercado Pago's id for the payment of an order: one per order, as its notifications repeat.
   [[nodiscard]] std::string mercadopago_payment_id(const std::string& reference);
 
-  // Webhooks. `acknowledged` records a 200 for `key`; it returns the event_id of the first
-  // acknowledgement when this one names another.
+  // Webhooks. `acknowledged` records a 200 for notification `n`, filed under dedupe key `key`; it
+  // returns the event_id of the first acknowledgement of `key` when this one names another.
   void sent(const Notification& n);
-  [[nodiscard]] std::optional<std::string> acknowledged(const std::string& key, const std::string& event_id);
+  [[nodiscard]] std::optional<std::string> acknowledged(const Notification& n, const std::string& key,
+                                                        const std::string& event_id);
   void unanswered(const Notification& n);  // no answer: the gateway will send it again
   [[nodiscard]] std::vector<Notification> take_unanswered();
   [[nodiscard]] std::optional<Notification> some_sent(Rng& rng) const;

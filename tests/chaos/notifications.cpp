@@ -65,8 +65,8 @@ Notification mercadopago_payment(std::int64_t notification_id, const std::string
   const auto id = std::to_string(notification_id);
   std::string body = R"({"id":)" + id + R"(,"action":")" + action + R"(","api_version":"v1","data":{"id":")" + payment_id +
                      R"("},"date_created":"2026-11-22T10:30:00Z","live_mode":false,"type":"payment","user_id":44444})";
-  return {Gateway::mercadopago, "mercadopago:" + id, "/webhooks/mercadopago?data.id=" + payment_id + "&type=payment",
-          std::move(body),      payment_id,          "req-" + id};
+  return {Gateway::mercadopago, "mercadopago:" + payment_id + ":req-" + id + ":",
+          "/webhooks/mercadopago?data.id=" + payment_id + "&type=payment", std::move(body), payment_id, "req-" + id};
 }
 
 Notification standard_ping(const std::string& message_id) {

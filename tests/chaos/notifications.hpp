@@ -18,7 +18,10 @@ enum class Gateway { wompi, stripe, mercadopago, standard };
 
 struct Notification {
   Gateway gateway = Gateway::wompi;
-  std::string key;  // the dedupe key: "stripe:evt_…", "wompi:<checksum>", "mercadopago:<id>", "acme:<id>"
+  // Which notification this is: "stripe:evt_…", "wompi:<checksum>", "mercadopago:<data.id>:<request id>:",
+  // "acme:<id>". For all but Mercado Pago it is also the server's dedupe key; Mercado Pago's key
+  // adds the signature's ts (dedupe_key).
+  std::string key;
   std::string target;
   std::string body;
   std::string signed_id;   // Mercado Pago: data.id; Standard Webhooks: webhook-id
@@ -26,6 +29,11 @@ struct Notification {
 
   // The request as the gateway would send it at `now_s`.
   [[nodiscard]] testing::SignedWebhook signed_at(std::int64_t now_s) const;
+  // The key the server files that request under: Mercado Pago's is made of the signed parts,
+  // the signature's ts among them, so each delivery signed anew is a notification of its own.
+  [[nodiscard]] std::string dedupe_key(std::int64_t now_s) const {
+    return gateway == Gateway::mercadopago ? key + std::to_string(now_s) : key;
+  }
 };
 
 // A Wompi transaction.updated: `status` APPROVED, DECLINED or PENDING.
