@@ -178,6 +178,8 @@ std::vector<Key> make_keys() {
 
       positive("webhooks", "signature_tolerance_seconds",
                [](Config& c) -> auto& { return c.gateways.signature_tolerance_seconds; }),
+      between("webhooks", "api_timeout_seconds", [](Config& c) -> auto& { return c.gateways.api_timeout_seconds; }, 1, 120,
+              "an integer from 1 to 120"),
       text("webhooks", "api_ca_file", [](Config& c) -> auto& { return c.gateways.api_ca_file; },
            "a path to a PEM file of certificate authorities", non_empty),
 

@@ -52,6 +52,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   // Gateway APIs' client (Mercado Pago's payments); reset before the processor goes (its callbacks use it).
   http::gateways::ApiClientOptions api_options;
   api_options.ca_file = config.gateways.api_ca_file;
+  api_options.timeout = std::chrono::seconds(config.gateways.api_timeout_seconds);
   auto opened = http::gateways::ApiClient::open(api_options);
   if (!opened) {
     app_log().critical("{}", opened.error().message);

@@ -33,6 +33,7 @@ struct GatewayConfig {
   std::map<std::string, Secret> standard_webhooks;  // [standard_webhooks.<source>] secret = "whsec_…"
   int signature_tolerance_seconds = 300;            // Stripe and Standard Webhooks timestamp window
   std::string api_ca_file;  // [webhooks] api_ca_file: PEM authorities trusted for gateway APIs besides the system's
+  int api_timeout_seconds = 10;  // [webhooks] api_timeout_seconds: one call to a gateway's API, name resolution included
 };
 
 }  // namespace bitacora::http::gateways

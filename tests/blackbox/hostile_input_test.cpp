@@ -277,3 +277,39 @@ TEST_CASE("a price that could overflow a cart's total is refused", "[blackbox][h
   fill_cart(c, "ana", {{"dear", 3}});
   CHECK(Json(c.get("/api/cart", as_shopper("ana")).body).num("/total_in_cents") == 30'000'000'000);
 }
+
+TEST_CASE("calls to a gateway's API are bounded: at most 16 at once, each within its deadline",
+          "[blackbox][hostile][mercadopago]") {
+  FakeMercadoPago mp;
+  mp.hang(true);
+  Shop shop(mp, "[webhooks]\napi_timeout_seconds = 30\n");
+  HttpClient c(shop.server.port());
+  for (int i = 0; i < 40; ++i)
+    REQUIRE(post(c, mercadopago_webhook(std::to_string(5000 + i), "payment.updated", "req-b" + std::to_string(i), unix_now()))
+                .status == 200);
+  // Forty webhooks to process, each a fetch: sixteen go out, the rest wait their turn.
+  REQUIRE(eventually([&] { return mp.most_at_once() >= 16; }));
+  for (int poll = 0; poll < 20; ++poll) {
+    CHECK(mp.most_at_once() == 16);
+    struct timespec ts{0, 50'000'000};
+    nanosleep(&ts, nullptr);  // watching that nothing more goes out, not waiting for work
+  }
+  mp.hang(false);
+}
+
+TEST_CASE("a gateway's API that never answers fails the attempt at its deadline, to be retried",
+          "[blackbox][hostile][mercadopago]") {
+  FakeMercadoPago mp;
+  mp.hang(true);
+  Shop shop(mp, "[webhooks]\napi_timeout_seconds = 1\n");
+  HttpClient c(shop.server.port());
+  auto r = post(c, mercadopago_webhook("6001", "payment.updated", "req-t1", unix_now()));
+  REQUIRE(r.status == 200);
+  const auto id = Json(r.body).str("/event_id");
+  REQUIRE(eventually([&] { return webhook(c, id).num("/attempts") >= 1; }));
+  Json w = webhook(c, id);
+  CHECK(w.str("/status") == "pending");
+  CHECK(w.str("/last_error").find("no answer within 1000 ms") != std::string::npos);
+  CHECK_FALSE(w.is_null("/next_retry_at"));
+  mp.hang(false);
+}

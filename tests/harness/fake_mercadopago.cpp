@@ -1,5 +1,6 @@
 #include "tests/harness/fake_mercadopago.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 
@@ -14,6 +15,14 @@ FakeMercadoPago::FakeMercadoPago() : registry_(std::make_unique<metrics::Registr
              [this](const http::Request& req, const http::RouteParams& p, http::Respond respond) {
                record(req);
                ++calls_;
+               {
+                 std::lock_guard lock(mu_);
+                 if (hanging_) {
+                   held_.push_back(std::move(respond));
+                   most_at_once_ = std::max(most_at_once_, held_.size());
+                   return;
+                 }
+               }
                if (req[http::bhttp::field::authorization].empty())
                  return respond(http::error_response(http::bhttp::status::unauthorized, "unauthorized", "no token"));
                if (always_fail_.load() || failures_left_.fetch_sub(1) > 0)
@@ -42,6 +51,7 @@ FakeMercadoPago::FakeMercadoPago() : registry_(std::make_unique<metrics::Registr
 }
 
 FakeMercadoPago::~FakeMercadoPago() {
+  hang(false);
   server_->shutdown();
   thread_.join();
 }
@@ -55,6 +65,22 @@ void FakeMercadoPago::record(const http::Request& req) {
   }
   std::lock_guard lock(mu_);
   seen_.push_back(std::move(seen));
+}
+
+void FakeMercadoPago::hang(bool on) {
+  std::vector<http::Respond> owed;
+  {
+    std::lock_guard lock(mu_);
+    hanging_ = on;
+    if (!on) owed.swap(held_);
+  }
+  for (auto& respond : owed)
+    respond(http::error_response(http::bhttp::status::service_unavailable, "unavailable", "was hanging"));
+}
+
+std::size_t FakeMercadoPago::most_at_once() const {
+  std::lock_guard lock(mu_);
+  return most_at_once_;
 }
 
 std::vector<FakeMercadoPago::Seen> FakeMercadoPago::requests() const {

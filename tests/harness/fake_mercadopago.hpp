@@ -36,6 +36,10 @@ class FakeMercadoPago {
                    const std::string& currency = "COP");
   void fail_next(int times) { failures_left_ = times; }
   void fail_always(bool on) { always_fail_ = on; }
+  // While on, payment requests get no answer at all (a gateway that hangs); turning it off answers
+  // the ones held. most_at_once() is the most payment requests it held at the same time.
+  void hang(bool on);
+  [[nodiscard]] std::size_t most_at_once() const;
   [[nodiscard]] int calls() const { return calls_.load(); }
 
   struct Seen {
@@ -57,6 +61,9 @@ class FakeMercadoPago {
   mutable std::mutex mu_;
   std::map<std::string, Payment> payments_;
   std::vector<Seen> seen_;
+  bool hanging_ = false;
+  std::vector<http::Respond> held_;   // answers owed while hanging
+  std::size_t most_at_once_ = 0;
   std::atomic<int> failures_left_{0};
   std::atomic<bool> always_fail_{false};
   std::atomic<int> calls_{0};
