@@ -229,7 +229,9 @@ caf::behavior aggregate_actor(caf::stateful_actor<AggregateContext<Traits>>* sel
           if (!msg.control) c.links->forward(c.key(), std::move(msg));  // sent just before it left
           return;
         }
-        if (!c.loaded) c.load();
+        // A load that failed for want of storage (the log being reopened, say) is tried again with
+        // the next message rather than failing every command until the actor is passivated.
+        if (!c.loaded || (c.load_error && retryable(c.load_error->code) && !c.busy)) c.load();
         if (c.busy && !msg.immediate) {
           c.wait(std::move(msg));
           return;
