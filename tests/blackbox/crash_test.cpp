@@ -11,32 +11,11 @@
 
 #include "tests/harness/json.hpp"
 #include "tests/harness/server_process.hpp"
+#include "tests/harness/shop.hpp"
 #include "tests/harness/temp_dir.hpp"
 #include "tests/harness/webhooks.hpp"
 
 using namespace bitacora::testing;
-
-namespace {
-
-const Headers admin{{"Authorization", std::string("Bearer ") + secrets::admin_token}};
-
-// Every listed webhook event, by dedupe key → ids seen (more than one would be a double record).
-std::map<std::string, std::vector<std::string>> list_all(HttpClient& c) {
-  std::map<std::string, std::vector<std::string>> out;
-  std::string cursor;
-  for (;;) {
-    auto r = c.get("/api/webhook-events?limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor), admin);
-    REQUIRE(r.status == 200);
-    Json page(r.body);
-    auto items = page.at("/items").get_array().value();
-    for (auto item : items)
-      out[std::string(item["key"].get_string().value())].emplace_back(item["id"].get_string().value());
-    if (page.is_null("/next_cursor")) return out;
-    cursor = page.str("/next_cursor");
-  }
-}
-
-}  // namespace
 
 TEST_CASE("every webhook answered 200 survives a SIGKILL, listed exactly once (three kill points)",
           "[blackbox][crash]") {
@@ -81,7 +60,7 @@ TEST_CASE("every webhook answered 200 survives a SIGKILL, listed exactly once (t
 
     server.start();
     HttpClient c(server.port());
-    auto listed = list_all(c);
+    auto listed = listed_webhooks(c);
     std::size_t missing = 0, doubled = 0, wrong_id = 0;
     for (const auto& [key, id] : acked) {
       auto it = listed.find(key);
@@ -129,7 +108,7 @@ TEST_CASE("when the log cannot be written, webhooks get 503 (never 200) and /hea
   server.kill_hard();
   server.start();
   HttpClient after(server.port());
-  auto listed = list_all(after);
+  auto listed = listed_webhooks(after);
   for (const auto& key : stored) CHECK(listed.count(key) == 1);
   CHECK(after.get("/health").status == 200);
 }
@@ -147,5 +126,5 @@ TEST_CASE("SIGTERM finishes in-flight work, exits 0, and keeps everything acknow
   CHECK(server.terminate() == 0);
   server.start();
   HttpClient after(server.port());
-  CHECK(list_all(after).size() == 50);
+  CHECK(listed_webhooks(after).size() == 50);
 }

@@ -49,21 +49,6 @@ std::vector<std::unique_ptr<RawConnection>> idle_connections(std::uint16_t port,
   return held;
 }
 
-std::map<std::string, std::string> list_keys(HttpClient& c) {
-  std::map<std::string, std::string> out;
-  std::string cursor;
-  for (;;) {
-    auto r = c.get("/api/webhook-events?limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor), as_admin());
-    REQUIRE(r.status == 200);
-    Json page(r.body);
-    auto items = page.at("/items").get_array().value();
-    for (auto item : items)
-      out[std::string(item["key"].get_string().value())] = std::string(item["id"].get_string().value());
-    if (page.is_null("/next_cursor")) return out;
-    cursor = page.str("/next_cursor");
-  }
-}
-
 }  // namespace
 
 TEST_CASE("with 256 file descriptors and 400 idle connections the server neither spins nor floods its log, and answers",
@@ -164,7 +149,7 @@ TEST_CASE("a failed log write recovers without a restart once the disk takes wri
   CHECK(server.terminate() == 0);  // no abort on the way out
   server.start();
   HttpClient after(server.port());
-  auto listed = list_keys(after);
+  auto listed = listed_webhooks(after);
   for (const auto& key : acked) CHECK(listed.count(key) == 1);
   server.terminate();
   auto audit = run_cli("audit --data-dir " + dir.str("data"), true);
@@ -224,6 +209,6 @@ TEST_CASE("a full disk (ENOSPC) answers 503, and service comes back when space d
 
   server.start();
   HttpClient after(server.port());
-  auto listed = list_keys(after);
+  auto listed = listed_webhooks(after);
   for (const auto& key : acked) CHECK(listed.count(key) == 1);
 }

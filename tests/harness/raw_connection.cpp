@@ -21,16 +21,23 @@ RawConnection::RawConnection(std::uint16_t port, const std::string& local_addres
 
 void RawConnection::send(const std::string& bytes) { net::write(socket_, net::buffer(bytes)); }
 
+ssize_t RawConnection::receive_until(std::chrono::steady_clock::time_point until, char* buf, std::size_t size) {
+  auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - std::chrono::steady_clock::now());
+  if (left.count() <= 0) {
+    errno = EAGAIN;
+    return -1;
+  }
+  ::timeval tv{static_cast<time_t>(left.count() / 1'000'000), static_cast<suseconds_t>(left.count() % 1'000'000)};
+  ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return ::recv(socket_.native_handle(), buf, size, 0);
+}
+
 std::string RawConnection::read_until_closed(std::chrono::milliseconds deadline) {
   std::string out;
   const auto until = std::chrono::steady_clock::now() + deadline;
   char buf[4096];
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return out;
-    ::timeval tv{static_cast<time_t>(left.count() / 1'000'000), static_cast<suseconds_t>(left.count() % 1'000'000)};
-    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    const ssize_t n = ::recv(socket_.native_handle(), buf, sizeof buf, 0);
+    const ssize_t n = receive_until(until, buf, sizeof buf);
     if (n <= 0) return out;  // closed, reset, or the deadline passed
     out.append(buf, static_cast<std::size_t>(n));
   }
@@ -40,11 +47,7 @@ bool RawConnection::closed_by_server_within(std::chrono::milliseconds deadline) 
   const auto until = std::chrono::steady_clock::now() + deadline;
   char buf[4096];
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    ::timeval tv{static_cast<time_t>(left.count() / 1'000'000), static_cast<suseconds_t>(left.count() % 1'000'000)};
-    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    const ssize_t n = ::recv(socket_.native_handle(), buf, sizeof buf, 0);
+    const ssize_t n = receive_until(until, buf, sizeof buf);
     if (n == 0) return true;                 // orderly close
     if (n < 0) return errno == ECONNRESET;   // EAGAIN: the deadline passed with it open
   }

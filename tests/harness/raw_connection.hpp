@@ -2,6 +2,8 @@
 // any bytes, read whatever comes back, see when the server closes it.
 #pragma once
 
+#include <sys/types.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -22,6 +24,8 @@ class RawConnection {
   [[nodiscard]] std::string read_until_closed(std::chrono::milliseconds deadline);
 
  private:
+  // One recv() of at most `size` bytes that waits no later than `until` (then -1, errno EAGAIN).
+  ssize_t receive_until(std::chrono::steady_clock::time_point until, char* buf, std::size_t size);
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::socket socket_{ioc_};
 };

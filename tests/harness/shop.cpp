@@ -56,6 +56,20 @@ std::string order_status(HttpClient& c, const std::string& reference) {
   return Json(c.get("/api/orders/" + reference, as_admin()).body).str("/status");
 }
 
+std::map<std::string, std::vector<std::string>> listed_webhooks(HttpClient& c) {
+  std::map<std::string, std::vector<std::string>> out;
+  std::string cursor;
+  for (;;) {
+    auto r = c.get("/api/webhook-events?limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor), as_admin());
+    REQUIRE(r.status == 200);
+    Json page(r.body);
+    auto items = page.at("/items").get_array().value();
+    for (auto item : items) out[std::string(item["key"].get_string().value())].emplace_back(item["id"].get_string().value());
+    if (page.is_null("/next_cursor")) return out;
+    cursor = page.str("/next_cursor");
+  }
+}
+
 double metric(HttpClient& c, const std::string& name) {
   auto body = c.get("/metrics").body;
   double sum = 0;

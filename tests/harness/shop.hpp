@@ -35,6 +35,9 @@ struct PlacedOrder {
 [[nodiscard]] std::string order_status(HttpClient& c, const std::string& reference);
 // The sum of every series of a metric in GET /metrics (0 when absent).
 [[nodiscard]] double metric(HttpClient& c, const std::string& name);
+// Every webhook event GET /api/webhook-events lists, all pages: dedupe key → the ids listed
+// under it (more than one would be a double record).
+[[nodiscard]] std::map<std::string, std::vector<std::string>> listed_webhooks(HttpClient& c);
 // The types of a stream's events, oldest first.
 [[nodiscard]] std::vector<std::string> event_types(HttpClient& c, const std::string& stream);
 
