@@ -277,17 +277,41 @@ class Document {
       iterated = p.parser.iterate(p.padded.data(), length, p.padded.size()).get(p.doc);
     }
     simdjson::ondemand::object root;
-    ok_ = !iterated && !p.doc.get_object().get(root);
+    ok_ = !iterated && !p.doc.get_object().get(root) && walk_members(root);
     if (!ok_) return root;
-    for (auto member : root) {
-      if (member.error()) {
-        ok_ = false;
-        return root;
-      }
-    }
     const bool at_end = p.doc.current_depth() == 0 && p.doc.current_location().error() == simdjson::OUT_OF_BOUNDS;
     ok_ = at_end && !root.reset().error();
     return root;
+  }
+
+  // Walks every object and array inside, whole. On-Demand skips a value nobody reads by counting
+  // brackets, without looking inside it, so a nested value that is not JSON (a ']' closing a '{',
+  // a stray token after a string) would pass the walk and be met later by an unordered lookup
+  // that wraps around the object, where simdjson assumes (SIMDJSON_ASSUME: undefined behaviour
+  // when false) it was already checked. Found by fuzzing. Scalars are checked for their place only.
+  static bool walk_members(simdjson::ondemand::object object) {
+    for (auto member : object) {
+      simdjson::ondemand::field field;
+      if (std::move(member).get(field) || !walk(field.value())) return false;
+    }
+    return true;
+  }
+  static bool walk(simdjson::ondemand::value value) {
+    simdjson::ondemand::json_type type;
+    if (value.type().get(type)) return false;
+    if (type == simdjson::ondemand::json_type::object) {
+      simdjson::ondemand::object object;
+      return !value.get_object().get(object) && walk_members(object);
+    }
+    if (type == simdjson::ondemand::json_type::array) {
+      simdjson::ondemand::array array;
+      if (value.get_array().get(array)) return false;
+      for (auto element : array) {
+        simdjson::ondemand::value item;
+        if (std::move(element).get(item) || !walk(item)) return false;
+      }
+    }
+    return true;
   }
 
   std::unique_ptr<Parser> parser_;

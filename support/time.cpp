@@ -17,8 +17,20 @@ const SystemClock& SystemClock::instance() {
 }
 
 std::string format_rfc3339(Micros t) {
-  std::int64_t secs = t >= 0 ? t / 1'000'000 : (t - 999'999) / 1'000'000;
-  auto millis = static_cast<int>((t - secs * 1'000'000) / 1000);
+  // Floor division without overflow (t - 999'999 overflowed below INT64_MIN + 999'999: fuzzing).
+  std::int64_t secs = t / 1'000'000;
+  std::int64_t rem = t % 1'000'000;
+  if (rem < 0) {
+    --secs;
+    rem += 1'000'000;
+  }
+  auto millis = static_cast<int>(rem / 1000);
+  // Years 0000-9999 only: a time outside them (a corrupt record) is shown at the nearest end.
+  constexpr std::int64_t kFirst = -62'167'219'200, kLast = 253'402'300'799;
+  if (secs < kFirst || secs > kLast) {
+    secs = secs < kFirst ? kFirst : kLast;
+    millis = secs == kFirst ? 0 : 999;
+  }
   std::time_t tt = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&tt, &tm);

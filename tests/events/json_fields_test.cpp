@@ -60,6 +60,24 @@ TEST_CASE("text that is not exactly one closed JSON object does not read", "[eve
   CHECK(empty.ok());
 }
 
+TEST_CASE("a nested value that is not JSON fails the whole document, whatever is read after", "[events][json]") {
+  // Found by fuzzing: On-Demand skips an unread value by counting brackets, so these passed the
+  // shape check, and a later lookup out of order met them (undefined behaviour in simdjson).
+  for (std::string text : {R"({"lines":[{"sku":"","quantity":3,"price_in_cents":0 0]},"a":1})",
+                           R"({"x":{"status":""D},"a":1})", R"({"x":[1,{"y":2]],"a":1})", R"({"x":{"y":[1}},"a":1})"}) {
+    INFO(text);
+    json::Document d(text);
+    std::int64_t a = 0;
+    d("a", a);
+    CHECK_FALSE(d.ok());
+  }
+  json::Document nested(R"({"x":{"y":[1,{"z":[]}],"w":"s"},"a":1})");
+  std::int64_t a = 0;
+  nested("a", a);
+  CHECK(nested.ok());
+  CHECK(a == 1);
+}
+
 TEST_CASE("a missing, mistyped or out-of-range member fails the document, and every later read with it", "[events][json]") {
   auto reads = [](const char* text, auto value) {
     json::Document d(text);

@@ -4,6 +4,8 @@
 #include "support/metrics.hpp"
 #include "support/time.hpp"
 
+#include <limits>
+
 using namespace bitacora;
 
 TEST_CASE("times format as RFC 3339 UTC with milliseconds and parse back", "[support][time]") {
@@ -13,6 +15,11 @@ TEST_CASE("times format as RFC 3339 UTC with milliseconds and parse back", "[sup
   CHECK(parse_rfc3339("2026-11-22T05:30:00.123-05:00") == 1'795'343'400'123'000);
   CHECK_FALSE(parse_rfc3339("2026-11-22 10:16:40Z").has_value());
   CHECK_FALSE(parse_rfc3339("yesterday").has_value());
+  CHECK(format_rfc3339(-1) == "1969-12-31T23:59:59.999Z");
+  // Found by fuzzing: a time from a corrupt record overflowed the floor division; such times now
+  // show as the nearest end of years 0000-9999.
+  CHECK(format_rfc3339(std::numeric_limits<Micros>::min()) == "0000-01-01T00:00:00.000Z");
+  CHECK(format_rfc3339(std::numeric_limits<Micros>::max()) == "9999-12-31T23:59:59.999Z");
 }
 
 TEST_CASE("the JSON writer escapes what JSON requires", "[support][json]") {
