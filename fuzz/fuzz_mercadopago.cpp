@@ -1,9 +1,11 @@
 // Mercado Pago webhooks (gateways.md §2). The input is split into the x-signature and x-request-id
-// headers, the query string and the body. Each input is verified twice: with its own x-signature
-// (the header parser and the refusals) and with one computed from its query, request id and a ts
-// made of its digits, which must never be refused as a bad signature — that is what reaches the
-// body's parsing and the dedupe key. Also the legacy IPN checks, and interpret_mercadopago_payment
-// on the body under an HTTP status from the input.
+// headers, the query string and the body. Each input is verified twice, at a "now" that its ts
+// (see ts_of) is within the tolerance of: with its own x-signature (the header
+// parser and the refusals) and with one computed from its query, request id and that ts, which
+// must never be refused as a bad signature — that is what reaches the checks of the signed parts,
+// the body's parsing and the dedupe key. Also the legacy IPN checks, mercadopago_payment_id on the
+// notification as the processor stores it, and interpret_mercadopago_payment on the body under an
+// HTTP status from the input.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -17,6 +19,7 @@
 #include "http/gateways/signing.hpp"
 #include "http/gateways/verify.hpp"
 #include "http/url.hpp"
+#include "events/webhook_events.hpp"
 
 using namespace bitacora;
 using namespace bitacora::http::gateways;
@@ -25,20 +28,25 @@ namespace {
 
 const Secret kSecret{"mp_test_secret_123"};  // gateways.md §2's vectors
 
-// The one call to change when verify_mercadopago's signature changes (e.g. to take now_s and a
-// tolerance: `return verify_mercadopago(req, kSecret, now_s);`).
-Verdict verify(const InboundRequest& req, std::int64_t now_s) {
-  (void)now_s;
-  return verify_mercadopago(req, kSecret);
-}
+// The one call to change if verify_mercadopago's signature changes again.
+Verdict verify(const InboundRequest& req, std::int64_t now_s) { return verify_mercadopago(req, kSecret, now_s); }
 
-// A ts the signature header carries unchanged through its parser: digits only, never empty.
-std::string digits_of(const std::string& s) {
+// A ts the signature header carries unchanged through its parser and the verifier takes: digits
+// only, a positive int64. The digits after the header's "ts=" when there are any (so the spec's
+// vectors verify as sent), else all of its digits.
+std::string ts_of(const std::string& header) {
+  const auto at = header.find("ts=");
   std::string out;
-  for (char c : s) {
-    if (c >= '0' && c <= '9') out += c;
+  if (at != std::string::npos) {
+    for (std::size_t i = at + 3; i < header.size() && header[i] >= '0' && header[i] <= '9'; ++i) out += header[i];
   }
-  return out.empty() ? std::string("1704908010") : out.substr(0, 18);
+  if (out.empty()) {
+    for (char c : header) {
+      if (c >= '0' && c <= '9') out += c;
+    }
+  }
+  out = out.substr(0, 18);
+  return out.find_first_not_of('0') == std::string::npos ? std::string("1704908010") : out;
 }
 
 }  // namespace
@@ -52,8 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string body = in.ConsumeRemainingBytesAsString();
 
   InboundRequest req{body, {{"x-signature", signature}, {"x-request-id", request_id}}, query};
-  const std::string ts = digits_of(signature);
-  const std::int64_t now_s = std::stoll(ts);
+  const std::string ts = ts_of(signature);
+  const std::int64_t t = std::stoll(ts);
+  const std::int64_t now_s = t >= 100'000'000'000 ? t / 1000 : t;  // gateways.md §2: seconds or milliseconds
   (void)verify(req, now_s);
 
   // Correctly signed: the manifest is built from what the verifier reads (query data.id, trimmed
@@ -72,6 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const InboundRequest ipn{body, {{"x-request-id", request_id}}, query};
   if (is_mercadopago_ipn(ipn)) (void)accept_mercadopago_ipn(ipn, 1704908010000000);
   (void)accept_mercadopago_ipn(req, 0);
+
+  events::WebhookReceived stored;
+  stored.gateway = "mercadopago";
+  stored.query = query;
+  stored.body = body;
+  (void)mercadopago_payment_id(stored);
 
   (void)interpret_mercadopago_payment(status, body);
   (void)interpret_mercadopago_payment(200, body);
