@@ -10,7 +10,6 @@
 
 #include "events/envelope.hpp"
 #include "fuzz/check.hpp"
-#include "fuzz/known_bugs.hpp"
 
 using namespace bitacora;
 using namespace bitacora::events;
@@ -43,6 +42,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(encode(*again) == encoded);
   if (bytes[0] == kEnvelopeFormat) FUZZ_CHECK(encoded.size() <= bytes.size());
 
-  if (!fuzz_known_bugs::format_rfc3339_overflows(owned->at)) (void)to_json(1, *owned);  // what `export` prints
+  (void)to_json(1, *owned);  // what `export` prints for it
   return 0;
 }

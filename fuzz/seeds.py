@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the seed corpora fuzz/corpus/<target>/ from the vectors of ../shared/spec/gateways.md, the
 unit tests and the stored formats (envelopes, snapshot rows, event and state JSON as the encoders
-write them). Re-run after a format changes: `python3 fuzz/seeds.py` (it rewrites every corpus).
+write them). Re-run after a format changes: `python3 fuzz/seeds.py` (it rewrites the files it writes and
+leaves others, such as regression_* reproducers, alone).
 Inputs that split into several values are laid out the way FuzzedDataProvider reads them: strings
 from the front, each ended by a backslash and one more byte; integers from the back, last byte
 most significant; the rest of the front is the body."""
