@@ -104,7 +104,10 @@ Interpretation interpret_mercadopago_payment(int http_status, std::string_view b
   else if (*status == "rejected" || *status == "cancelled") outcome = PaymentOutcome::failed;
   else if (*status == "refunded" || *status == "charged_back") outcome = PaymentOutcome::refunded;
   else outcome = PaymentOutcome::pending;  // pending, authorized, in_process, in_mediation
-  // transaction_amount is in major units: 125.5 → 12550 cents.
+  // transaction_amount is in major units: 125.5 → 12550 cents. An amount no order could have
+  // (negative, not finite, past 10^16 units) would round to nothing meaningful: refused.
+  if (!std::isfinite(amount) || amount < 0 || amount > 1e16)
+    return permanent("Mercado Pago payment " + *id_text + " has an impossible transaction_amount");
   auto cents = static_cast<std::int64_t>(std::llround(amount * 100.0));
   return payment({OrderRef(std::string(*reference)), "mercadopago", *id_text, outcome, std::string(*status), cents, upper(*currency)});
 }

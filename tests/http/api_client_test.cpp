@@ -218,3 +218,13 @@ TEST_CASE("a notification naming an order reference that is not an identifier fa
       R"({"id":"evt_1","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1","amount":5000,"currency":"cop","metadata":{"order_reference":"ORD\u00001"}}}})");
   CHECK(stripe.kind == actors::Interpretation::Kind::permanent);
 }
+
+TEST_CASE("a Mercado Pago payment with an impossible amount fails for good", "[http][payments]") {
+  for (std::string amount : {"-1", "1e300", "12345678901234567890"}) {
+    INFO(amount);
+    auto r = http::gateways::interpret_mercadopago_payment(
+        200, R"({"id":1,"status":"approved","external_reference":"ORD-1","transaction_amount":)" + amount +
+                 R"(,"currency_id":"COP"})");
+    CHECK(r.kind == actors::Interpretation::Kind::permanent);
+  }
+}
