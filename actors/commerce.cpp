@@ -10,7 +10,7 @@ Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions o
     : system_(system),
       deps_(deps),
       options_(options),
-      products_(system, deps, options.aggregates),
+      products_(system, deps, options.aggregates, options.products_home),
       carts_(system, deps, options.aggregates),
       orders_(system, deps, options.aggregates),
       sweeper_(system, sweep_interval(std::chrono::microseconds(options.aggregates.idle)), [this] { sweep_idle(); }) {
@@ -68,32 +68,34 @@ ProductView view_of(const domain::ProductState& p) {
 
 namespace {
 
-// A command's outcome with the product's state turned into its view.
-std::function<void(CommandOutcome<ProductTraits>)> as_view(std::function<void(Outcome<ProductView>)> done) {
-  return [done = std::move(done)](CommandOutcome<ProductTraits> r) {
-    if (auto* state = std::get_if<domain::ProductState>(&r)) return done(view_of(*state));
-    if (auto* refused = std::get_if<domain::DomainError>(&r)) return done(std::move(*refused));
-    done(std::get<Error>(std::move(r)));
+// A command's outcome with the state turned into what the API shows (`as(view)`).
+template <class K, class T, class As>
+std::function<void(Decided<K>&&, const caf::actor&)> outcome_as(std::function<void(Outcome<T>)> done, As as) {
+  return [done = std::move(done), as](Decided<K>&& d, const caf::actor&) {
+    if (auto* view = std::get_if<typename K::View>(&d.outcome)) return as(std::move(*view), done);
+    if (auto* refused = std::get_if<domain::DomainError>(&d.outcome)) return done(std::move(*refused));
+    done(std::get<Error>(std::move(d.outcome)));
   };
 }
+
+void product_view(ProductView v, const std::function<void(Outcome<ProductView>)>& done) { done(std::move(v)); }
 
 }  // namespace
 
 void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done) {
-  command<ProductTraits>(products_, sku.value(), std::move(cmd), as_view(std::move(done)));
+  products_.command(sku.value(), std::move(cmd), outcome_as<ProductTraits>(std::move(done), product_view));
 }
 
 void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done) {
-  command<ProductTraits>(products_, sku.value(), std::move(cmd), as_view(std::move(done)));
+  products_.command(sku.value(), std::move(cmd), outcome_as<ProductTraits>(std::move(done), product_view));
 }
 
 void Commerce::get_product(const Sku& sku, std::function<void(Outcome<ProductView>)> done) {
-  get<ProductTraits>(products_, sku.value(),
-                     [done = std::move(done)](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
-                       if (err) return done(*err);
-                       if (!s.defined) return done(domain::unknown_sku(s.sku));
-                       done(view_of(s));
-                     });
+  products_.get(sku.value(), [done = std::move(done)](Got<ProductTraits>&& g, const caf::actor&) {
+    if (g.error) return done(*g.error);
+    if (!g.view.defined) return done(domain::unknown_sku(g.view.sku));
+    done(std::move(g.view));
+  });
 }
 
 void gather_products(Commerce& commerce, std::vector<Sku> skus,
@@ -110,15 +112,15 @@ void gather_products(Commerce& commerce, std::vector<Sku> skus,
   g->left = skus.size();
   g->done = std::move(done);
   for (const auto& sku : skus) {
-    get<ProductTraits>(commerce.products(), sku.value(),
-                       [g](const domain::ProductState& s, std::uint64_t, const std::optional<Error>& err) {
-                         std::unique_lock lock(g->mu);
-                         if (err && !g->error) g->error = err;
-                         g->states[s.sku] = view_of(s);
-                         if (--g->left > 0) return;
-                         lock.unlock();
-                         g->done(std::move(g->states), std::move(g->error));
-                       });
+    commerce.products().get(sku.value(), [g](Got<ProductTraits>&& got, const caf::actor&) {
+      std::unique_lock lock(g->mu);
+      if (got.error && !g->error) g->error = got.error;
+      auto key = got.view.sku;
+      g->states[key] = std::move(got.view);
+      if (--g->left > 0) return;
+      lock.unlock();
+      g->done(std::move(g->states), std::move(g->error));
+    });
   }
 }
 
@@ -135,20 +137,17 @@ void Commerce::view_cart(const domain::CartState& cart, std::function<void(Outco
 }
 
 void Commerce::get_cart(const UserId& user, std::function<void(Outcome<CartView>)> done) {
-  get<CartTraits>(carts_, user.value(),
-                  [this, done = std::move(done)](const domain::CartState& s, std::uint64_t, const std::optional<Error>& err) {
-                    if (err) return done(*err);
-                    view_cart(s, done);
-                  });
+  carts_.get(user.value(), [this, done = std::move(done)](Got<CartTraits>&& g, const caf::actor&) {
+    if (g.error) return done(*g.error);
+    view_cart(g.view.value, done);
+  });
 }
 
 void Commerce::cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done) {
-  command<CartTraits>(carts_, user.value(), std::move(cmd),
-                      [this, done = std::move(done)](CommandOutcome<CartTraits> r) {
-                        if (auto* state = std::get_if<domain::CartState>(&r)) return view_cart(*state, done);
-                        if (auto* refused = std::get_if<domain::DomainError>(&r)) return done(std::move(*refused));
-                        done(std::get<Error>(std::move(r)));
-                      });
+  carts_.command(user.value(), std::move(cmd),
+                 outcome_as<CartTraits>(std::move(done), [this](Snap<domain::CartState> cart, const auto& reply) {
+                   view_cart(cart.value, reply);
+                 }));
 }
 
 // The stock a cart command is checked against is what the products say now: advisory, since
@@ -182,12 +181,12 @@ void Commerce::clear_cart(const UserId& user, std::function<void(Outcome<CartVie
 // -- orders -----------------------------------------------------------------------------------
 
 void Commerce::get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done) {
-  get<OrderTraits>(orders_, ref.value(),
-                   [done = std::move(done)](const domain::OrderState& s, std::uint64_t, const std::optional<Error>& err) {
-                     if (err) return done(*err);
-                     if (!s.placed) return done(domain::refusal(domain::DomainErrc::unknown_order, "no order " + s.reference.value()));
-                     done(s);
-                   });
+  orders_.get(ref.value(), [done = std::move(done)](Got<OrderTraits>&& g, const caf::actor&) {
+    if (g.error) return done(*g.error);
+    auto& s = g.view.value;
+    if (!s.placed) return done(domain::refusal(domain::DomainErrc::unknown_order, "no order " + s.reference.value()));
+    done(std::move(s));
+  });
 }
 
 }  // namespace bitacora::actors

@@ -28,24 +28,13 @@ namespace bitacora::actors {
 struct CommerceOptions {
   int reservation_ttl_seconds = 900;
   RegistryOptions aggregates;  // snapshots and passivation of the product, cart and order actors
+  // When set, the product actors live on another node and this is its product router
+  // (Registry::serve, published with CAF's middleman): the groundwork for spreading partitions.
+  caf::actor products_home;
 };
 
 template <class T>
 using Outcome = std::variant<T, domain::DomainError, Error>;
-
-// A product without its reservations (a popular product holds thousands of them): what carts,
-// coordinators and the API need of it.
-struct ProductView {
-  Sku sku;
-  std::string name;
-  std::int64_t price_in_cents = 0;
-  std::string currency;
-  std::int64_t on_hand = 0;
-  std::int64_t reserved = 0;
-  bool defined = false;
-  [[nodiscard]] std::int64_t available() const noexcept { return on_hand - reserved; }
-};
-[[nodiscard]] ProductView view_of(const domain::ProductState& p);
 
 // A cart with what the API shows beside it: each line's product (price, currency).
 struct CartView {

@@ -2,7 +2,14 @@
 
 #include <openssl/rand.h>
 
-namespace bitacora::actors::coordination {
+namespace bitacora::actors {
+
+HoldId next_hold_id() {
+  static std::atomic<HoldId> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+namespace coordination {
 
 OrderRef new_reference() {
   static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";  // Crockford base32
@@ -13,17 +20,13 @@ OrderRef new_reference() {
   return OrderRef(ref);
 }
 
-void add_product_events(storage::AppendRequest& req, const std::vector<HeldProduct>& held) {
-  for (const auto& h : held)
-    for (const auto& e : h.events) req.events.push_back(ProductTraits::encode(h.view.sku.value(), e));
-}
-
 void merge(storage::AppendRequest& req, storage::AppendRequest extra) {
   for (auto& e : extra.events) req.events.push_back(std::move(e));
   for (auto& p : extra.index_puts) req.index_puts.push_back(std::move(p));
   for (auto& c : extra.counter_deltas) req.counter_deltas.push_back(std::move(c));
   for (auto& t : extra.timer_puts) req.timer_puts.push_back(std::move(t));
   for (auto& t : extra.timer_deletes) req.timer_deletes.push_back(std::move(t));
+  for (auto& v : extra.expected_versions) req.expected_versions.push_back(std::move(v));
 }
 
 void count_status(storage::AppendRequest& req, const domain::OrderState& before, const domain::OrderState& after) {
@@ -32,26 +35,48 @@ void count_status(storage::AppendRequest& req, const domain::OrderState& before,
   if (after.placed) req.counter_deltas.emplace_back(order_status_counter(after.status), 1);
 }
 
-void Holds::commit(std::vector<domain::OrderEvent> order_events, const storage::AppendOutcome& outcome) {
+std::vector<domain::ProductState> Holds::slices() const {
+  std::vector<domain::ProductState> out;
+  out.reserve(held.size());
+  for (const auto& h : held) out.push_back(h.slice);
+  return out;
+}
+
+void Holds::add_plan(storage::AppendRequest& req, const std::vector<domain::OrderEvent>& order_events,
+                     const std::vector<domain::ProductPlan>& products) const {
+  const auto& ref = order.reference.value();
+  for (const auto& e : order_events) req.events.push_back(OrderTraits::encode(ref, e));
+  for (const auto& p : products)
+    for (const auto& e : p.events) req.events.push_back(ProductTraits::encode(p.sku.value(), e));
+  if (order_held) req.expected_versions.emplace_back(std::string(events::kOrderStreamPrefix) + ref, order_version);
+  if (product_mode == HoldMode::exclusive)
+    for (const auto& h : held)
+      req.expected_versions.emplace_back(std::string(events::kProductStreamPrefix) + h.slice.sku.value(), h.version);
+}
+
+void Holds::commit(std::vector<domain::OrderEvent> order_events, std::vector<domain::ProductPlan> products,
+                   const storage::AppendOutcome& outcome) {
   if (order_held)
-    commit_held<OrderTraits>(order_actor, std::move(order_events),
-                             outcome.head_of(std::string(events::kOrderStreamPrefix) + order.reference.value()));
+    Registry<OrderTraits>::commit(order_actor, hold, std::move(order_events),
+                                  outcome.head_of(std::string(events::kOrderStreamPrefix) + order.reference.value()));
   order_held = false;
   for (auto& h : held) {
-    const auto& sku = h.view.sku.value();
-    const auto head = outcome.head_of(std::string(events::kProductStreamPrefix) + sku);
-    if (!products_read_only) commit_held<ProductTraits>(h.actor, std::move(h.events), head);
-    else if (!h.events.empty()) apply_external<ProductTraits>(commerce.products(), sku, std::move(h.events), head);
+    const auto& sku = h.slice.sku;
+    std::vector<domain::ProductEvent> evs;
+    for (auto& p : products)
+      if (p.sku == sku) evs = std::move(p.events);
+    Registry<ProductTraits>::commit(h.actor, hold, std::move(evs),
+                                    outcome.head_of(std::string(events::kProductStreamPrefix) + sku.value()));
   }
   held.clear();
 }
 
 void Holds::release() {
-  if (!products_read_only)
-    for (auto& h : held) release_held<ProductTraits>(h.actor);
+  for (auto& h : held) Registry<ProductTraits>::release(h.actor, hold);
   held.clear();
-  if (order_held) release_held<OrderTraits>(order_actor);
+  if (order_held) Registry<OrderTraits>::release(order_actor, hold);
   order_held = false;
 }
 
-}  // namespace bitacora::actors::coordination
+}  // namespace coordination
+}  // namespace bitacora::actors

@@ -1,7 +1,7 @@
 // The end of an order by expiry (its durable timer fired) or cancellation (API.md §4): hold the
-// order, read its products, and append ONE batch — OrderExpired or OrderCancelled, each
-// product's ReservationReleased, the removal of the expiry timer row, the index row, the counter.
-// See actors/coordinator.hpp.
+// order and (shared) its products, plan with domain::plan_end_order, and append ONE batch —
+// OrderExpired or OrderCancelled, each product's ReservationReleased, the removal of the expiry
+// timer row, the index row, the counter. See actors/coordinator.hpp.
 #include "actors/coordinator.hpp"
 #include "support/log.hpp"
 
@@ -18,65 +18,52 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
   events::ReleaseReason reason;
   bool from_timer;
   std::function<void(Outcome<domain::OrderState>)> done;
-  std::vector<domain::OrderEvent> order_events;
 
   EndOrderTx(Commerce& c, OrderRef r, domain::OrderCommand cmd, events::ReleaseReason why, bool timer,
              std::function<void(Outcome<domain::OrderState>)> d)
       : Holds(c), reference(std::move(r)), command(std::move(cmd)), reason(why), from_timer(timer), done(std::move(d)) {}
 
   void start() {
-    hold_order(shared_from_this(), reference, [tx = shared_from_this()] { tx->decide_order(); });
+    hold_order(shared_from_this(), reference, [tx = shared_from_this()] { tx->gather_stock(); });
   }
 
-  void decide_order() {
-    auto d = domain::decide(order, command);
-    if (auto* r = domain::refusal_of(d)) return finish(*r);
-    order_events = *domain::events_of(d);
-    if (order_events.empty()) {
+  void gather_stock() {
+    if (!domain::end_order_needs_stock(order, command)) return plan();
+    for (const auto& [sku, qty] : domain::lines_of(order)) skus.push_back(sku);
+    std::sort(skus.begin(), skus.end());
+    product_mode = HoldMode::shared;  // releasing this order's own reservations
+    hold_products(shared_from_this(), reference, [tx = shared_from_this()] { tx->plan(); });
+  }
+
+  void plan() {
+    auto planned = domain::plan_end_order(order, command, reason, slices());
+    if (auto* refused = std::get_if<domain::DomainError>(&planned)) return finish(std::move(*refused));
+    auto plan = std::get<domain::EndOrderPlan>(std::move(planned));
+    storage::AppendRequest req;
+    if (plan.order_events.empty()) {
       if (!from_timer) return finish(order);  // e.g. cancelling a cancelled order
       if (order.placed && order.status == domain::OrderStatus::pending_payment)
         return finish(Error{Errc::unavailable, "reservation of " + reference.value() + " is not due yet"});  // retried
       // Paid or ended another way: the timer has nothing left to do but go.
-      storage::AppendRequest req;
       req.timer_deletes.push_back(expiry_timer_key(order));
-      return append(std::move(req), order);
+      return append(std::move(req), std::move(plan));
     }
-    for (const auto& [sku, qty] : domain::lines_of(order)) skus.push_back(sku);
-    std::sort(skus.begin(), skus.end());
-    // Releasing this order's own reservations: the products are read, not held.
-    read_products(shared_from_this(),
-                  [tx = shared_from_this()](const domain::ProductState& s, HeldProduct& h) -> std::optional<domain::DomainError> {
-                    auto r = domain::decide(s, domain::ProductCommand{domain::ReleaseReservation{tx->reference, tx->reason}});
-                    if (auto* refused = domain::refusal_of(r)) return *refused;
-                    h.events = *domain::events_of(r);
-                    return std::nullopt;
-                  },
-                  [tx = shared_from_this()] { tx->release_stock(); });
-  }
-
-  void release_stock() {
-    if (planning_refusal) return finish(*planning_refusal);
-    auto after = order;
-    for (const auto& e : order_events) OrderTraits::apply(after, e);
-    storage::AppendRequest req;
-    for (const auto& e : order_events) req.events.push_back(OrderTraits::encode(reference.value(), e));
-    req.expected_version = order_version;
-    add_product_events(req, held);
+    add_plan(req, plan.order_events, plan.products);
     req.timer_deletes.push_back(expiry_timer_key(order));
-    OrderTraits::decorate(reference.value(), after, req);
+    OrderTraits::decorate(reference.value(), plan.after, req);
     req.counter_deltas.emplace_back(kActiveReservations, -1);
-    count_status(req, order, after);
-    append(std::move(req), after);
+    count_status(req, order, plan.after);
+    append(std::move(req), std::move(plan));
   }
 
-  void append(storage::AppendRequest req, domain::OrderState after) {
-    commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), after](Result<storage::AppendOutcome> r) {
+  void append(storage::AppendRequest req, domain::EndOrderPlan plan) {
+    commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), plan = std::move(plan)](Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
-      tx->commit(std::move(tx->order_events), *r);
+      tx->commit(std::move(plan.order_events), std::move(plan.products), *r);
       if (!tx->from_timer) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
-      if (tx->from_timer && after.status == domain::OrderStatus::expired && tx->order.status != after.status)
+      if (tx->from_timer && plan.after.status == domain::OrderStatus::expired && tx->order.status != plan.after.status)
         tx->commerce.deps().metrics.counter("bitacora_reservations_expired_total", "Reservations released by expiry").inc();
-      tx->finish(after);
+      tx->finish(std::move(plan.after));
     });
   }
 

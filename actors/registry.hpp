@@ -7,14 +7,20 @@
 // An actor leaves only if nothing was sent to it since the sweep looked (a per-key send count),
 // under the same lock as send(), and its quit message is queued behind everything sent before:
 // no message is ever lost to a retiring actor. Coordinators that hold an actor keep its handle
-// (`holder`) for commit_held/release_held; a held actor is busy and never retires.
+// (the Held reply's sender) to commit or release; a held actor is busy and never retires.
 //
-// Thread-safe: HTTP handlers, coordinators, actors and the sweeper call it from any thread.
+// Replies reach callers that are not actors through the registry's companion actor: every
+// request carries an AskId and the companion's sender address, and the callback registered for it
+// runs on the thread that delivered the reply (the replying actor's): keep it short. Thread-safe:
+// HTTP handlers, coordinators, actors and the sweeper call it from any thread.
 #pragma once
 
+#include <caf/actor_companion.hpp>
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -28,38 +34,91 @@ struct RegistryOptions {
   snapshots::SnapshotPolicy snapshots;
   Micros idle = 120'000'000;         // [actors] idle_seconds: an actor idle this long leaves memory
   std::size_t max_alive = 1'000'000;  // [actors] max_alive: past this, the least recently used leave early
+  Micros lease = 10'000'000;          // how long a coordinator may hold an actor before the hold is broken
 };
 
-template <class Traits>
+// Names holds uniquely in this process (a coordinator uses one for all it holds).
+[[nodiscard]] HoldId next_hold_id();
+
+template <class K>
 class Registry {
  public:
-  Registry(caf::actor_system& system, ActorDeps& deps, RegistryOptions options)
-      : system_(system), deps_(deps), options_(options), links_(std::make_shared<AggregateLinks<Traits>>()) {
+  template <class Reply>
+  using OnReply = std::function<void(Reply&&, const caf::actor& from)>;
+
+  // `home`, when given, is another node's router for these aggregates (its Registry::serve):
+  // every request goes there, and no actor of this kind lives here.
+  Registry(caf::actor_system& system, ActorDeps& deps, RegistryOptions options, caf::actor home = {})
+      : system_(system), deps_(deps), options_(options), links_(std::make_shared<AggregateLinks<K>>()), home_(std::move(home)) {
     links_->deps = &deps_;
     links_->snapshots = options.snapshots;
-    links_->forward = [this](const std::string& key, AggregateMsg<Traits> m) { send(key, std::move(m)); };
+    links_->lease_us = options.lease;
+    links_->successor = [this](const std::string& key) {
+      std::lock_guard lock(mu_);
+      return actor_for(key).first;
+    };
     links_->leave = [this](const std::string& key, std::uint64_t token, const caf::actor& who) { return retire(key, token, who); };
+    companion_ = system_.spawn<caf::actor_companion>();
+    caf::actor_cast<caf::actor_companion*>(companion_)->on_enqueue([this](caf::mailbox_element_ptr ptr) { deliver(std::move(ptr)); });
   }
 
-  // Delivers `msg` to the key's actor, waking it if needed. After stop_all it is dropped.
-  void send(const std::string& key, AggregateMsg<Traits> msg) {
-    send_made(key, [&msg](std::uint64_t) { return std::move(msg); });
+  ~Registry() { stop_all(); }
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // The current state's view, version and load error. Served even while the actor is busy.
+  void get(const std::string& key, OnReply<Got<K>> reply) {
+    const AskId ask = expect(std::move(reply));
+    send_made(key, [&key, ask](std::uint64_t token) { return Get<K>{key, ask, token}; });
   }
 
-  // As send, the message made by `make(token)` under the registry's lock, `token` being the key's
-  // send count with this message: an actor given it may retire at once (try_retire(token)) if
-  // nothing is sent to it after.
-  template <class Make>
-  void send_made(const std::string& key, Make make) {
+  // decide → append → apply → reply, one command at a time per key.
+  void command(const std::string& key, typename K::Command cmd, OnReply<Decided<K>> reply)
+    requires K::kTakesCommands
+  {
+    const AskId ask = expect(std::move(reply));
+    send_made(key, [&key, ask, &cmd](std::uint64_t) { return Command<K>{key, ask, std::move(cmd)}; });
+  }
+
+  // Takes the key's actor (`h.ask` is filled in): `reply` gets the slice of its state the hold's
+  // order needs, and the actor's handle for commit and release; nothing else is done to it
+  // (exclusive) or no exclusive work runs (shared) until then, or until the lease runs out.
+  void hold(const std::string& key, Hold<K> h, OnReply<Held<K>> reply) {
+    h.key = key;
+    h.ask = expect(std::move(reply));
+    send_made(key, [&h](std::uint64_t) { return std::move(h); });
+  }
+
+  // The holder's batch is durable: the actor applies its events (`head`: the stream's version
+  // after them, from the outcome; 0 when the batch did not write it) and lets the hold go.
+  static void commit(const caf::actor& holder, HoldId hold, std::vector<typename K::Event> evs, std::uint64_t head) {
+    caf::anon_send(holder, Commit<K>{hold, {std::move(evs)}, head});
+  }
+  static void release(const caf::actor& holder, HoldId hold) { caf::anon_send(holder, Release<K>{hold}); }
+
+  // An actor that takes this registry's requests from other nodes (publish it with the
+  // middleman) and passes each to its key's actor here as if sent by the original sender, so the
+  // reply goes straight back. Stopped with the registry.
+  caf::actor serve() {
+    auto router = system_.spawn([this](caf::event_based_actor* self) -> caf::behavior {
+      auto from = [self] { return caf::actor_cast<caf::actor>(self->current_sender()); };
+      auto get = [this, from](Get<K>& m) {
+        route(m.key, from(), [&m](std::uint64_t token) {
+          m.token = token;
+          return std::move(m);
+        });
+      };
+      auto hold = [this, from](Hold<K>& m) { route(m.key, from(), [&m](std::uint64_t) { return std::move(m); }); };
+      if constexpr (K::kTakesCommands) {
+        auto command = [this, from](Command<K>& m) { route(m.key, from(), [&m](std::uint64_t) { return std::move(m); }); };
+        return {get, hold, command};
+      } else {
+        return {get, hold};
+      }
+    });
     std::lock_guard lock(mu_);
-    if (stopped_) return;
-    auto it = actors_.find(key);
-    if (it == actors_.end()) {
-      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<Traits>, links_, key)}).first;
-      woken_.inc();
-    }
-    it->second.last_used = deps_.clock.now_us();
-    caf::anon_send(it->second.actor, make(++it->second.sends));
+    routers_.push_back(router);
+    return router;
   }
 
   [[nodiscard]] std::size_t size() const {
@@ -96,19 +155,26 @@ class Registry {
         ask.emplace_back(e.actor, e.sends);
       }
     }
-    for (auto& [actor, token] : ask) {
-      AggregateMsg<Traits> m{[token = token](AggregateContext<Traits>& ctx) { ctx.try_retire(token); }, true};
-      m.control = true;
-      caf::anon_send(actor, std::move(m));
-    }
+    for (auto& [actor, token] : ask) caf::anon_send(actor, Retire<K>{token});
   }
 
-  // Asks every actor to exit (the actor system's destructor waits for them).
+  // Asks every actor to exit (the actor system's destructor waits for them); replies still on
+  // their way are dropped.
   void stop_all() {
     std::lock_guard lock(mu_);
+    if (stopped_) return;
     stopped_ = true;
     for (auto& [key, e] : actors_) caf::anon_send_exit(e.actor, caf::exit_reason::user_shutdown);
     actors_.clear();
+    for (auto& r : routers_) caf::anon_send_exit(r, caf::exit_reason::user_shutdown);
+    routers_.clear();
+    // What actor_companion::disconnect does (Debian's libcaf_core 0.17.6 does not export it):
+    // later replies are dropped, and the companion terminates, so the system can shut down.
+    auto* companion = caf::actor_cast<caf::actor_companion*>(companion_);
+    companion->on_enqueue(nullptr);
+    companion->cleanup(caf::make_error(caf::exit_reason::user_shutdown), nullptr);
+    std::lock_guard calls(calls_mu_);
+    calls_.clear();
   }
 
  private:
@@ -120,13 +186,73 @@ class Registry {
     Micros asked_at = 0;
   };
   using Map = std::unordered_map<std::string, Entry>;
+  using Call = std::function<void(caf::message&, const caf::actor& from)>;
+
+  // Sends `make(token)` to the key's actor, waking it if needed, under the registry's lock (so
+  // that no actor retires between being chosen and being sent to), as the companion, whose
+  // address the reply goes to. `token` is the key's send count with this message. After stop_all
+  // it is dropped.
+  template <class Make>
+  void send_made(const std::string& key, Make make) {
+    if (home_) return caf::send_as(companion_, home_, make(0));  // its router counts the send
+    route(key, companion_, std::move(make));
+  }
+
+  template <class Make>
+  void route(const std::string& key, const caf::actor& sender, Make make) {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    auto [actor, token] = actor_for(key);
+    caf::send_as(sender, actor, make(token));
+  }
+
+  // The key's actor, spawned when not in memory, and its send count with one more send. Under mu_.
+  std::pair<caf::actor, std::uint64_t> actor_for(const std::string& key) {
+    auto it = actors_.find(key);
+    if (it == actors_.end()) {
+      it = actors_.emplace(key, Entry{system_.spawn(aggregate_actor<K>, links_, key)}).first;
+      woken_.inc();
+    }
+    it->second.last_used = deps_.clock.now_us();
+    return {it->second.actor, ++it->second.sends};
+  }
+
+  template <class Reply>
+  AskId expect(OnReply<Reply> reply) {
+    const AskId ask = next_ask_.fetch_add(1, std::memory_order_relaxed);
+    std::lock_guard lock(calls_mu_);
+    calls_.emplace(ask, [reply = std::move(reply)](caf::message& m, const caf::actor& from) {
+      reply(std::move(m.get_mutable_as<Reply>(0)), from);
+    });
+    return ask;
+  }
+
+  // A reply reached the companion: runs the callback its AskId names (on the delivering thread).
+  void deliver(caf::mailbox_element_ptr ptr) {
+    auto m = ptr->move_content_to_message();
+    AskId ask = 0;
+    if (m.match_elements<Got<K>>()) ask = m.get_as<Got<K>>(0).ask;
+    else if (m.match_elements<Held<K>>()) ask = m.get_as<Held<K>>(0).ask;
+    else if constexpr (K::kTakesCommands) {
+      if (m.match_elements<Decided<K>>()) ask = m.get_as<Decided<K>>(0).ask;
+    }
+    Call call;
+    {
+      std::lock_guard lock(calls_mu_);
+      auto it = calls_.find(ask);
+      if (it == calls_.end()) return;
+      call = std::move(it->second);
+      calls_.erase(it);
+    }
+    call(m, caf::actor_cast<caf::actor>(ptr->sender));
+  }
 
   // The actor of `key` leaves if nothing was sent to it since the sweep that asked (`token`).
   bool retire(const std::string& key, std::uint64_t token, const caf::actor& who) {
     std::lock_guard lock(mu_);
     auto it = actors_.find(key);
     if (stopped_ || it == actors_.end() || it->second.actor != who || it->second.sends != token) return false;
-    caf::anon_send(who, AggregateMsg<Traits>{nullptr, true, true});  // behind all it was sent
+    caf::anon_send(who, Leave<K>{});  // behind all it was sent
     actors_.erase(it);
     passivated_.inc();
     return true;
@@ -135,93 +261,20 @@ class Registry {
   caf::actor_system& system_;
   ActorDeps& deps_;
   RegistryOptions options_;
-  std::shared_ptr<AggregateLinks<Traits>> links_;  // shared by every actor of this registry
-  const std::string kind_label_ =
-      "kind=\"" + std::string(Traits::kStreamPrefix.substr(0, Traits::kStreamPrefix.size() - 1)) + "\"";
+  std::shared_ptr<AggregateLinks<K>> links_;  // shared by every actor of this registry
+  const std::string kind_label_ = "kind=\"" + std::string(K::kName) + "\"";
   metrics::Counter& woken_ = deps_.metrics.counter("bitacora_actors_woken_total", "Aggregate actors spawned (woken)", kind_label_);
   metrics::Counter& passivated_ =
       deps_.metrics.counter("bitacora_actors_passivated_total", "Aggregate actors that left memory when idle", kind_label_);
   mutable std::mutex mu_;
   Map actors_;
   bool stopped_ = false;
+  caf::actor home_;        // another node's router, when these aggregates live there
+  std::vector<caf::actor> routers_;
+  caf::actor companion_;  // the address replies come to
+  std::atomic<AskId> next_ask_{1};
+  std::mutex calls_mu_;
+  std::unordered_map<AskId, Call> calls_;
 };
-
-// decide → append → apply → reply, one command at a time per key.
-template <class Traits>
-void command(Registry<Traits>& reg, const std::string& key, typename Traits::Command cmd,
-             std::function<void(CommandOutcome<Traits>)> reply) {
-  reg.send(key, AggregateMsg<Traits>{[cmd = std::move(cmd), reply = std::move(reply)](AggregateContext<Traits>& ctx) {
-    if (ctx.load_error) return reply(*ctx.load_error);
-    auto decision = Traits::decide(ctx.state, cmd);
-    if (auto* refused = std::get_if<domain::DomainError>(&decision)) return reply(*refused);
-    auto evs = std::get<std::vector<typename Traits::Event>>(std::move(decision));
-    if (evs.empty()) return reply(ctx.state);
-    auto after = ctx.state;
-    for (const auto& e : evs) Traits::apply(after, e);
-    auto req = make_append(ctx, evs, after);
-    ctx.append(std::move(req), [evs = std::move(evs), reply](AggregateContext<Traits>& c, Result<storage::AppendOutcome> r) {
-      if (!r) return reply(r.error());
-      c.apply_durable(evs, r->head_of(c.stream()));
-      reply(c.state);
-    });
-  }});
-}
-
-// Reads the current state (served even while the actor is busy: it is the last durable state).
-// Reading a key whose stream is empty (an unknown sku, order or shopper) leaves no actor behind:
-// unless something else was sent to it meanwhile, it retires as soon as it has answered.
-template <class Traits>
-void get(Registry<Traits>& reg, const std::string& key,
-         std::function<void(const typename Traits::State&, std::uint64_t, const std::optional<Error>&)> reply) {
-  reg.send_made(key, [&reply](std::uint64_t token) {
-    return AggregateMsg<Traits>{[reply = std::move(reply), token](AggregateContext<Traits>& ctx) {
-                                  reply(ctx.state, ctx.version, ctx.failure());
-                                  if (ctx.version == 0 && !ctx.load_error) ctx.try_retire(token);
-                                },
-                                true};
-  });
-}
-
-// A coordinator takes the actor: `on_held` gets its state and its handle (`holder`, for
-// commit_held or release_held), and nothing else is done to it until then. Coordinators hold
-// several actors in stream-name order, so two of them never wait on each other.
-template <class Traits>
-using OnHeld = std::function<void(const typename Traits::State&, std::uint64_t version, const std::optional<Error>&,
-                                  const caf::actor& holder)>;
-
-template <class Traits>
-void hold(Registry<Traits>& reg, const std::string& key, OnHeld<Traits> on_held) {
-  reg.send(key, AggregateMsg<Traits>{[on_held = std::move(on_held)](AggregateContext<Traits>& ctx) {
-    ctx.busy = true;
-    on_held(ctx.state, ctx.version, ctx.failure(), ctx.self);
-  }});
-}
-
-// The coordinator's batch is durable: apply its events for this actor and let it go. `head`: the
-// stream's version after the batch, from its outcome (0 when the batch has no events for it).
-template <class Traits>
-void commit_held(const caf::actor& holder, std::vector<typename Traits::Event> evs, std::uint64_t head) {
-  caf::anon_send(holder, AggregateMsg<Traits>{[evs = std::move(evs), head](AggregateContext<Traits>& ctx) {
-                                                ctx.apply_durable(evs, head);
-                                                ctx.finish();
-                                              },
-                                              true});
-}
-
-template <class Traits>
-void release_held(const caf::actor& holder) {
-  caf::anon_send(holder, AggregateMsg<Traits>{[](AggregateContext<Traits>& ctx) { ctx.finish(); }, true});
-}
-
-// Events a coordinator appended without holding this actor (only facts that cannot invalidate a
-// decision the actor may be making meanwhile, such as confirming or releasing a reservation held
-// by an order the coordinator does hold), `head` the stream's version after them: the key's
-// current actor applies them unless it already read them from the log.
-template <class Traits>
-void apply_external(Registry<Traits>& reg, const std::string& key, std::vector<typename Traits::Event> evs,
-                    std::uint64_t head) {
-  reg.send(key, AggregateMsg<Traits>{[evs = std::move(evs), head](AggregateContext<Traits>& ctx) { ctx.apply_appended(evs, head); },
-                                     true});
-}
 
 }  // namespace bitacora::actors

@@ -94,13 +94,14 @@ int serve(const Config& config, const ServeFlags& flags) {
   // destroyed — waiting for its actors to finish — before any of that goes.
   actors::ActorDeps deps{**log, **writer, clock, metrics};
   caf::actor_system_config caf_config;
+  actors::add_aggregate_messages(caf_config);
   caf_config.set("scheduler.max-threads", 2);
   caf::actor_system actor_system{caf_config};
   actors::RegistryOptions aggregates;
   aggregates.snapshots.every_events = static_cast<std::uint64_t>(config.snapshots.every_events);
   aggregates.idle = static_cast<Micros>(config.actors.idle_seconds) * 1'000'000;
   aggregates.max_alive = static_cast<std::size_t>(config.actors.max_alive);
-  actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds, aggregates});
+  actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds, aggregates, {}});
   actors::WebhookProcessor processor(deps, commerce, http::gateways::make_interpreter(config.gateways, *api_client),
                                      config.retries.schedule_seconds);
   auto scheduler = actors::Scheduler::start(

@@ -160,4 +160,18 @@ Result<ProductEvent> decode_product_event(std::string_view type, std::string_vie
                                               events::reservation_confirmed_from_json);
 }
 
+ProductState slice_for(const ProductState& state, const OrderRef& order) {
+  ProductState slice;
+  slice.sku = state.sku;
+  slice.name = state.name;
+  slice.price_in_cents = state.price_in_cents;
+  slice.currency = state.currency;
+  slice.on_hand = state.on_hand;
+  slice.reserved = state.reserved;
+  slice.defined = state.defined;
+  slice.version = state.version;
+  if (auto held = state.reservations.find(order); held != state.reservations.end()) slice.reservations.emplace(*held);
+  return slice;
+}
+
 }  // namespace bitacora::domain

@@ -88,6 +88,12 @@ using ProductEvent = std::variant<events::ProductDefined, events::StockAdjusted,
 // replay), where `s = apply(std::move(s), e)` would move the whole state three times an event.
 void apply_in_place(ProductState& state, ProductEvent event);
 
+// The product as one order's decisions see it: everything but the other orders' reservations
+// (`reserved` still counts them all). ReserveStock, ReleaseReservation and ConfirmReservation for
+// `order` decide on it exactly as on the whole state, so a coordinator plans on this, not on a
+// copy of thousands of reservations.
+[[nodiscard]] ProductState slice_for(const ProductState& state, const OrderRef& order);
+
 // Whether the stock invariants hold (for tests; O(reservations)).
 [[nodiscard]] bool invariants_hold(const ProductState& state) noexcept;
 // Why `event` cannot follow `state` in the log, or nothing when it can: a reservation must be of

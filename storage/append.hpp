@@ -40,6 +40,10 @@ struct AppendRequest {
   // When set, the first event's stream must currently be at this version (0: a new stream),
   // else Errc::conflict.
   std::optional<std::uint64_t> expected_version;
+  // Every stream named here must currently be at its version, else Errc::conflict: how a
+  // coordinator fences the aggregates it held, so that a hold broken by its lease (see
+  // actors/aggregate_actor.hpp) can never let a decision made on a stale state be appended.
+  std::vector<std::pair<std::string, std::uint64_t>> expected_versions;
   // The first event's stream is named after the dedupe key (webhook/<key>), so it exists exactly
   // when the key does: once the key is found new, the stream is known to be new and is not looked up.
   bool stream_named_by_dedupe_key = false;

@@ -309,6 +309,20 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       failed = Error{Errc::conflict, req.events.front().stream + " is at version " +
                                          std::to_string(batch_versions[req.events.front().stream]) +
                                          ", expected " + std::to_string(*req.expected_version)};
+    for (const auto& [stream, expected] : req.expected_versions) {
+      if (failed) break;
+      if (!batch_versions.count(stream)) {
+        auto v = version_of(stream);
+        if (!v) {
+          failed = v.error();
+          break;
+        }
+        batch_versions[stream] = *v;
+      }
+      if (batch_versions[stream] != expected)
+        failed = Error{Errc::conflict, stream + " is at version " + std::to_string(batch_versions[stream]) + ", expected " +
+                                           std::to_string(expected)};
+    }
     if (failed) {
       answers.emplace_back(std::move(*failed));
       needs_write.push_back(false);

@@ -1,0 +1,450 @@
+// The aggregate actors' protocol: plain message structs, one set per aggregate kind K (the
+// traits of actors/traits.hpp), each with an inspect() so that CAF's binary serializer can carry
+// it to another process. Nothing here holds a closure or a pointer.
+//
+// Requests (a caller → the key's actor; the reply goes to the sender, through a response promise,
+// so both `request(…).then(…)` from an actor and `send_as` from a Caller (actors/caller.hpp) work):
+//   Get<K>{key, ask, token}                     → Got<K>{ask, view, version, error}
+//   Command<K>{key, ask, command}               → Decided<K>{ask, view | DomainError | Error}
+//   Hold<K>{key, ask, hold, mode, order, lease} → Held<K>{ask, hold, slice, version, error}
+// Requests name their key, so a registry's router (Registry::serve) can take them from another
+// node and pass them to the key's actor there, keeping the original sender.
+// Then, from the holder: Commit<K>{hold, events, head} (its batch is durable: apply and let go) or
+// Release<K>{hold}. From the registry: Retire<K>{token} and Leave<K>{}.
+//
+// Wire forms: events travel as the log stores them (envelope type + JSON), states as their
+// snapshot JSON (snapshots/state_codec.hpp), so a message decodes exactly as the log would. In
+// one process nothing is serialized: CAF passes the structs themselves.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "domain/cart.hpp"
+#include "domain/errors.hpp"
+#include "domain/order.hpp"
+#include "domain/product.hpp"
+#include "snapshots/state_codec.hpp"
+#include "storage/append.hpp"
+#include "support/result.hpp"
+#include "support/time.hpp"
+
+// -- how CAF 0.17 inspects what it does not know (std::optional, std::variant) -----------------
+
+namespace bitacora::wire {
+
+template <class T>
+struct Opt {
+  std::optional<T>& x;
+};
+template <class T>
+Opt<T> opt(const std::optional<T>& x) {
+  return {const_cast<std::optional<T>&>(x)};
+}
+
+template <class Inspector, class T>
+typename Inspector::result_type inspect(Inspector& f, Opt<T>& o) {
+  if constexpr (Inspector::reads_state) {
+    bool has = o.x.has_value();
+    if (has) return f(has, *o.x);
+    return f(has);
+  } else {
+    bool has = false;
+    if (auto e = f(has)) return e;
+    if (!has) {
+      o.x.reset();
+      return {};
+    }
+    o.x.emplace();
+    return f(*o.x);
+  }
+}
+
+template <class... Ts>
+struct Var {
+  std::variant<Ts...>& x;
+};
+template <class... Ts>
+Var<Ts...> var(const std::variant<Ts...>& x) {
+  return {const_cast<std::variant<Ts...>&>(x)};
+}
+
+template <class V, std::size_t... I>
+void emplace_index(V& v, std::size_t index, std::index_sequence<I...>) {
+  ((index == I ? (void)v.template emplace<I>() : void()), ...);
+}
+
+template <class Inspector, class... Ts>
+typename Inspector::result_type inspect(Inspector& f, Var<Ts...>& v) {
+  if constexpr (Inspector::reads_state) {
+    auto index = static_cast<std::uint8_t>(v.x.index());
+    return std::visit([&](auto& alt) { return f(index, alt); }, v.x);
+  } else {
+    std::uint8_t index = 0;
+    if (auto e = f(index)) return e;
+    if (index >= sizeof...(Ts)) return caf::make_error(caf::sec::invalid_argument, "variant index out of range");
+    emplace_index(v.x, index, std::index_sequence_for<Ts...>{});
+    return std::visit([&](auto& alt) { return f(alt); }, v.x);
+  }
+}
+
+// A value whose wire form is a string made and read by a codec (`Codec::encode(const T&)` and
+// `Codec::decode(std::string_view) → Result<T>`): events and states, in the log's own forms.
+template <class Inspector, class Codec, class T>
+typename Inspector::result_type inspect_as_text(Inspector& f, T& x) {
+  if constexpr (Inspector::reads_state) {
+    auto text = Codec::encode(x);
+    return f(text);
+  } else {
+    std::string text;
+    if (auto e = f(text)) return e;
+    auto decoded = Codec::decode(text);
+    if (!decoded) return caf::make_error(caf::sec::invalid_argument, decoded.error().message);
+    x = std::move(*decoded);
+    return {};
+  }
+}
+
+}  // namespace bitacora::wire
+
+// -- the domain's values, as they cross a wire (ADL finds these beside their types) ------------
+
+namespace bitacora {
+
+template <class Inspector, class T, class Tag>
+typename Inspector::result_type inspect(Inspector& f, NamedType<T, Tag>& x) {
+  if constexpr (Inspector::reads_state) {
+    return f(const_cast<T&>(x.value()));
+  } else {
+    T value{};
+    auto e = f(value);
+    x = NamedType<T, Tag>(std::move(value));
+    return e;
+  }
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Error& x) {
+  return f(caf::meta::type_name("bitacora.Error"), x.code, x.message);
+}
+
+}  // namespace bitacora
+
+namespace bitacora::domain {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StockShortage& x) {
+  return f(caf::meta::type_name("bitacora.StockShortage"), x.sku, x.requested, x.available);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DomainError& x) {
+  return f(caf::meta::type_name("bitacora.DomainError"), x.code, x.message, x.sku, x.requested, x.available, x.on_hand,
+           x.reserved, x.current_version, x.shortages);
+}
+
+// Product commands.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DefineProduct& x) {
+  return f(caf::meta::type_name("DefineProduct"), x.name, x.price_in_cents, x.currency, x.stock);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, AdjustStock& x) {
+  return f(caf::meta::type_name("AdjustStock"), x.delta, x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ReserveStock& x) {
+  return f(caf::meta::type_name("ReserveStock"), x.order_reference, x.quantity);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ReleaseReservation& x) {
+  return f(caf::meta::type_name("ReleaseReservation"), x.order_reference, x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ConfirmReservation& x) {
+  return f(caf::meta::type_name("ConfirmReservation"), x.order_reference);
+}
+
+// Cart commands.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, StockInfo& x) {
+  return f(caf::meta::type_name("StockInfo"), x.known, x.available);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, AddCartItem& x) {
+  return f(caf::meta::type_name("AddCartItem"), x.sku, x.quantity, x.stock);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, SetCartQuantities& x) {
+  auto expected = wire::opt(x.expected_version);
+  return f(caf::meta::type_name("SetCartQuantities"), x.lines, expected, x.stock);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ClearCart& x) {
+  return f(caf::meta::type_name("ClearCart"), x.reason);
+}
+
+}  // namespace bitacora::domain
+
+namespace bitacora::storage {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, AppendOutcome& x) {
+  return f(caf::meta::type_name("bitacora.AppendOutcome"), x.duplicate, x.first_seq, x.last_seq, x.last_version,
+           x.stream_heads);
+}
+
+}  // namespace bitacora::storage
+
+namespace bitacora::actors {
+
+using AskId = std::uint64_t;   // pairs a reply with its request, for callers that are not actors
+using HoldId = std::uint64_t;  // names one hold, so a late commit of a broken one is recognised
+
+// A product without its reservations (a popular product holds thousands of them): what carts,
+// coordinators and the API need of it.
+struct ProductView {
+  Sku sku;
+  std::string name;
+  std::int64_t price_in_cents = 0;
+  std::string currency;
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;
+  bool defined = false;
+  [[nodiscard]] std::int64_t available() const noexcept { return on_hand - reserved; }
+};
+[[nodiscard]] ProductView view_of(const domain::ProductState& p);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ProductView& x) {
+  return f(caf::meta::type_name("bitacora.ProductView"), x.sku, x.name, x.price_in_cents, x.currency, x.on_hand, x.reserved,
+           x.defined);
+}
+
+// A state whose wire form is its snapshot JSON (cart and order states are their own views; a
+// product's slice is its state with only the asking order's reservation).
+template <class S>
+struct Snap {
+  S value{};
+};
+
+struct SnapCodec {
+  static std::string encode(const domain::ProductState& s) { return snapshots::state_json(s); }
+  static std::string encode(const domain::CartState& s) { return snapshots::state_json(s); }
+  static std::string encode(const domain::OrderState& s) { return snapshots::state_json(s); }
+};
+
+template <class Inspector, class S>
+typename Inspector::result_type inspect(Inspector& f, Snap<S>& x) {
+  struct Codec {
+    static std::string encode(const S& s) { return SnapCodec::encode(s); }
+    static Result<S> decode(std::string_view json) {
+      if constexpr (std::is_same_v<S, domain::ProductState>) return snapshots::decode_product_state(json);
+      else if constexpr (std::is_same_v<S, domain::CartState>) return snapshots::decode_cart_state(json);
+      else return snapshots::decode_order_state(json);
+    }
+  };
+  return wire::inspect_as_text<Inspector, Codec>(f, x.value);
+}
+
+// One aggregate's events, carried as the log stores them: (envelope type, JSON data) each.
+template <class K>
+struct Events {
+  std::vector<typename K::Event> items;
+};
+
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Events<K>& x) {
+  if constexpr (Inspector::reads_state) {
+    std::vector<std::pair<std::string, std::string>> stored;
+    stored.reserve(x.items.size());
+    for (const auto& e : x.items) stored.emplace_back(std::string(domain::type_of(e)), domain::to_json(e));
+    return f(caf::meta::type_name("bitacora.Events"), stored);
+  } else {
+    std::vector<std::pair<std::string, std::string>> stored;
+    if (auto e = f(caf::meta::type_name("bitacora.Events"), stored)) return e;
+    x.items.clear();
+    for (const auto& [type, json] : stored) {
+      auto decoded = K::decode_event(type, json);
+      if (!decoded) return caf::make_error(caf::sec::invalid_argument, decoded.error().message);
+      x.items.push_back(std::move(*decoded));
+    }
+    return {};
+  }
+}
+
+enum class HoldMode : std::uint8_t {
+  exclusive,  // decisions that read the state (reserve stock, place an order): nothing else runs
+  shared,     // facts about the holder's own order (confirm or release its reservation): they
+              // commute with each other, so several may hold at once; exclusive work waits
+};
+
+// -- requests ----------------------------------------------------------------------------------
+
+template <class K>
+struct Get {
+  std::string key;
+  AskId ask = 0;
+  std::uint64_t token = 0;  // the registry's send count: an actor of an empty stream may retire at once
+};
+
+template <class K>
+struct Command {
+  std::string key;
+  AskId ask = 0;
+  typename K::Command command{};
+};
+
+template <class K>
+struct Hold {
+  std::string key;
+  AskId ask = 0;
+  HoldId hold = 0;
+  HoldMode mode = HoldMode::exclusive;
+  OrderRef order{};  // whose part of the state the slice keeps (a product's reservation)
+  Micros lease_us = 0;  // 0: the registry's default
+};
+
+template <class K>
+struct Commit {
+  HoldId hold = 0;
+  Events<K> events;
+  std::uint64_t head = 0;  // the stream's version after the batch (0: the batch did not write it)
+};
+
+template <class K>
+struct Release {
+  HoldId hold = 0;
+};
+
+template <class K>
+struct Retire {
+  std::uint64_t token = 0;  // the registry's send count when it asked
+};
+
+template <class K>
+struct Leave {};
+
+// -- replies -----------------------------------------------------------------------------------
+
+template <class K>
+struct Got {
+  AskId ask = 0;
+  typename K::View view{};
+  std::uint64_t version = 0;
+  std::optional<Error> error;  // the state could not be read; `view` is the initial one
+};
+
+template <class K>
+struct Decided {
+  AskId ask = 0;
+  std::variant<typename K::View, domain::DomainError, Error> outcome;
+};
+
+template <class K>
+struct Held {
+  AskId ask = 0;
+  HoldId hold = 0;
+  Snap<typename K::State> slice;
+  std::uint64_t version = 0;
+  std::optional<Error> error;  // not held: the state could not be read
+};
+
+// -- the actor's own (sent to itself) ----------------------------------------------------------
+
+template <class K>
+struct Durable {  // its append finished
+  std::optional<Error> error;
+  storage::AppendOutcome outcome;
+};
+
+template <class K>
+struct LeaseDue {};  // a hold's lease may have run out
+
+// -- inspect -----------------------------------------------------------------------------------
+
+template <class K>
+std::string type_name(const char* message) {
+  return "bitacora." + std::string(K::kName) + "." + message;
+}
+
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Get<K>& x) {
+  return f(caf::meta::type_name("Get"), x.key, x.ask, x.token);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Command<K>& x) {
+  auto command = wire::var(x.command);
+  return f(caf::meta::type_name("Command"), x.key, x.ask, command);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Hold<K>& x) {
+  return f(caf::meta::type_name("Hold"), x.key, x.ask, x.hold, x.mode, x.order, x.lease_us);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Commit<K>& x) {
+  return f(caf::meta::type_name("Commit"), x.hold, x.events, x.head);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Release<K>& x) {
+  return f(caf::meta::type_name("Release"), x.hold);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Retire<K>& x) {
+  return f(caf::meta::type_name("Retire"), x.token);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Leave<K>&) {
+  return f(caf::meta::type_name("Leave"));
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Got<K>& x) {
+  auto error = wire::opt(x.error);
+  return f(caf::meta::type_name("Got"), x.ask, x.view, x.version, error);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Decided<K>& x) {
+  auto outcome = wire::var(x.outcome);
+  return f(caf::meta::type_name("Decided"), x.ask, outcome);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Held<K>& x) {
+  auto error = wire::opt(x.error);
+  return f(caf::meta::type_name("Held"), x.ask, x.hold, x.slice, x.version, error);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, Durable<K>& x) {
+  auto error = wire::opt(x.error);
+  return f(caf::meta::type_name("Durable"), error, x.outcome);
+}
+template <class Inspector, class K>
+typename Inspector::result_type inspect(Inspector& f, LeaseDue<K>&) {
+  return f(caf::meta::type_name("LeaseDue"));
+}
+
+// Registers every message of kind K with the actor system's configuration (a type that crosses
+// to another node must be registered; locally it does not need to be).
+template <class K>
+void add_messages(caf::actor_system_config& cfg) {
+  cfg.add_message_type<Get<K>>(type_name<K>("Get"));
+  if constexpr (K::kTakesCommands) {
+    cfg.add_message_type<Command<K>>(type_name<K>("Command"));
+    cfg.add_message_type<Decided<K>>(type_name<K>("Decided"));
+  }
+  cfg.add_message_type<Hold<K>>(type_name<K>("Hold"));
+  cfg.add_message_type<Commit<K>>(type_name<K>("Commit"));
+  cfg.add_message_type<Release<K>>(type_name<K>("Release"));
+  cfg.add_message_type<Retire<K>>(type_name<K>("Retire"));
+  cfg.add_message_type<Leave<K>>(type_name<K>("Leave"));
+  cfg.add_message_type<Got<K>>(type_name<K>("Got"));
+  cfg.add_message_type<Held<K>>(type_name<K>("Held"));
+  cfg.add_message_type<Durable<K>>(type_name<K>("Durable"));
+  cfg.add_message_type<LeaseDue<K>>(type_name<K>("LeaseDue"));
+}
+
+}  // namespace bitacora::actors

@@ -1,0 +1,155 @@
+#include "domain/planners.hpp"
+
+#include <map>
+
+namespace bitacora::domain {
+namespace {
+
+template <class State, class Event>
+State folded(State s, const std::vector<Event>& evs) {
+  for (const auto& e : evs) s = apply(std::move(s), e);
+  return s;
+}
+
+std::string effect_of(const std::vector<OrderEvent>& evs) {
+  if (evs.empty()) return "no_change";
+  return std::visit(
+      [](const auto& e) -> std::string {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, events::PaymentApproved>) return "paid";
+        else if constexpr (std::is_same_v<E, events::PaymentFailed>) return "payment_failed";
+        else if constexpr (std::is_same_v<E, events::OrderNeedsAttention>) return "needs_attention";
+        else if constexpr (std::is_same_v<E, events::OrderRefunded>) return "refunded";
+        else return "no_change";
+      },
+      evs.front());
+}
+
+bool ended(OrderStatus s) {
+  return s == OrderStatus::expired || s == OrderStatus::cancelled || s == OrderStatus::payment_failed;
+}
+
+std::int64_t quantity_in(const OrderState& order, const Sku& sku) {
+  for (const auto& [s, q] : lines_of(order))
+    if (s == sku) return q;
+  return 0;
+}
+
+// Every product's events for `command`, or the first refusal.
+template <class Make>
+Planned<std::vector<ProductPlan>> plan_each(const std::vector<ProductState>& products, Make command_for) {
+  std::vector<ProductPlan> plans;
+  for (const auto& p : products) {
+    auto d = decide(p, ProductCommand{command_for(p)});
+    if (auto* refused = refusal_of(d)) return *refused;
+    plans.push_back({p.sku, *events_of(d)});
+  }
+  return plans;
+}
+
+}  // namespace
+
+Planned<CheckoutPlan> plan_checkout(const CartState& cart, const OrderState& order, const std::vector<ProductState>& products,
+                                    const CheckoutRequest& request) {
+  if (cart.lines.empty()) return refusal(DomainErrc::empty_cart, "the cart is empty");
+  CheckoutPlan plan;
+  std::vector<StockShortage> shortages;
+  std::vector<PricedLine> priced;
+  for (const auto& p : products) {
+    const std::int64_t qty = cart.quantity_of(p.sku);
+    auto d = decide(p, ProductCommand{ReserveStock{request.reference, qty}});
+    if (auto* refused = refusal_of(d)) {
+      if (refused->code != DomainErrc::insufficient_stock && refused->code != DomainErrc::unknown_sku) return *refused;
+      shortages.push_back({p.sku, qty, p.defined ? p.available() : 0});
+      continue;
+    }
+    plan.products.push_back({p.sku, *events_of(d)});
+    priced.push_back({p.sku, qty, p.price_in_cents, p.currency});
+  }
+  if (!shortages.empty()) return insufficient_stock(std::move(shortages));
+  if (products.size() != cart.lines.size()) return refusal(DomainErrc::invalid_argument, "a cart line's product is missing");
+  auto d = decide(order, OrderCommand{PlaceOrder{request.reference, cart.user, std::move(priced), request.gateway,
+                                                 request.expires_at, request.idempotency_key}});
+  if (auto* refused = refusal_of(d)) return *refused;
+  plan.order_events = *events_of(d);
+  plan.after = folded(order, plan.order_events);
+  return plan;
+}
+
+StockNeed payment_stock_need(const OrderState& order, const ApplyPayment& payment) {
+  if (payment.outcome == PaymentOutcome::approved && order.placed && ended(order.status)) return StockNeed::retake;
+  auto d = decide(order, OrderCommand{payment});
+  const auto* evs = events_of(d);
+  if (!evs || evs->empty()) return StockNeed::none;
+  const auto effect = stock_effect(order, evs->front());
+  return effect == StockEffect::confirm || effect == StockEffect::release ? StockNeed::own : StockNeed::none;
+}
+
+Planned<PaymentPlan> plan_payment(const OrderState& order, const CartState& cart, const std::vector<ProductState>& products,
+                                  ApplyPayment payment) {
+  PaymentPlan plan;
+  if (payment_stock_need(order, payment) == StockNeed::retake) {
+    // Reserve each line again and confirm it at once; all of them, or none (needs attention).
+    bool available = true;
+    for (const auto& p : products) {
+      auto reserve = decide(p, ProductCommand{ReserveStock{order.reference, quantity_in(order, p.sku)}});
+      if (refusal_of(reserve) || events_of(reserve)->empty()) {
+        available = false;
+        break;
+      }
+      auto evs = *events_of(reserve);
+      auto confirm = decide(folded(p, evs), ProductCommand{ConfirmReservation{order.reference}});
+      if (auto* refused = refusal_of(confirm)) return *refused;
+      evs.insert(evs.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+      plan.products.push_back({p.sku, std::move(evs)});
+    }
+    payment.stock_available = available;
+  }
+  auto d = decide(order, OrderCommand{payment});
+  if (auto* refused = refusal_of(d)) return *refused;
+  plan.order_events = *events_of(d);
+  const auto effect = plan.order_events.empty() ? StockEffect::none : stock_effect(order, plan.order_events.front());
+  if (effect == StockEffect::confirm || effect == StockEffect::release) {
+    auto own = plan_each(products, [&](const ProductState&) -> ProductCommand {
+      if (effect == StockEffect::release) return ReleaseReservation{order.reference, events::ReleaseReason::payment_failed};
+      return ConfirmReservation{order.reference};
+    });
+    if (auto* refused = std::get_if<DomainError>(&own)) return *refused;
+    plan.products = std::get<std::vector<ProductPlan>>(std::move(own));
+  } else if (effect != StockEffect::reserve_and_confirm) {
+    plan.products.clear();  // needs attention (or nothing moves): the stock stays as it is
+  }
+  plan.after = folded(order, plan.order_events);
+  if (plan.after.status == OrderStatus::paid && order.status != OrderStatus::paid) {
+    auto c = decide(cart, CartCommand{ClearCart{"order_paid"}});
+    if (auto* evs = events_of(c)) plan.cart_events = *evs;
+  }
+  plan.left_pending = order.status == OrderStatus::pending_payment && plan.after.status != order.status &&
+                      plan.after.status != OrderStatus::needs_attention;
+  plan.effect = effect_of(plan.order_events);
+  return plan;
+}
+
+bool end_order_needs_stock(const OrderState& order, const OrderCommand& command) {
+  auto d = decide(order, command);
+  const auto* evs = events_of(d);
+  return evs && !evs->empty() && !lines_of(order).empty();
+}
+
+Planned<EndOrderPlan> plan_end_order(const OrderState& order, const OrderCommand& command, events::ReleaseReason reason,
+                                     const std::vector<ProductState>& products) {
+  auto d = decide(order, command);
+  if (auto* refused = refusal_of(d)) return *refused;
+  EndOrderPlan plan;
+  plan.order_events = *events_of(d);
+  plan.after = folded(order, plan.order_events);
+  if (plan.order_events.empty()) return plan;
+  auto released = plan_each(products, [&](const ProductState&) -> ProductCommand {
+    return ReleaseReservation{order.reference, reason};
+  });
+  if (auto* refused = std::get_if<DomainError>(&released)) return *refused;
+  plan.products = std::get<std::vector<ProductPlan>>(std::move(released));
+  return plan;
+}
+
+}  // namespace bitacora::domain
