@@ -49,7 +49,7 @@ struct SchedulerState {
   std::unordered_map<std::string, Entry> in_flight;  // handed to a handler, not yet done
   std::uint64_t generation = 0;
   Micros planned_wake = kNever;
-  std::shared_ptr<std::atomic<std::size_t>> pending;
+  std::shared_ptr<Scheduler::Shared> shared;
 };
 
 using SchedulerActor = caf::stateful_actor<SchedulerState>;
@@ -66,7 +66,7 @@ void plan_wake(SchedulerActor* self, Micros when) {
   self->delayed_send(self, delay, Wake{++st.generation});
 }
 
-std::size_t pending_count(const SchedulerState& st) { return st.timers.size() + st.in_flight.size(); }
+void count_pending(SchedulerState& st) { st.shared->pending = st.timers.size() + st.in_flight.size(); }
 
 // Fires every waiting timer that is due; only those are visited (plus any waiting out a retry).
 void fire_due(SchedulerActor* self) {
@@ -102,17 +102,18 @@ void fire_due(SchedulerActor* self) {
 }
 
 caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<std::string, TimerHandler> handlers,
-                              std::vector<TimerFire> loaded, std::shared_ptr<std::atomic<std::size_t>> pending) {
+                              std::vector<TimerFire> loaded, std::shared_ptr<Scheduler::Shared> shared) {
   auto& st = self->state;
   st.deps = deps;
   st.handlers = std::move(handlers);
-  st.pending = std::move(pending);
+  st.shared = std::move(shared);
   for (auto& t : loaded) {
     auto key = t.key;
     st.timers[key].timer = std::move(t);
   }
-  *st.pending = pending_count(st);
+  count_pending(st);
   fire_due(self);
+  st.shared->started = true;
   return {
       [self](Schedule& msg) {
         auto& s = self->state;
@@ -120,13 +121,13 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
         auto key = msg.timer.key;
         if (s.timers.count(key) || s.in_flight.count(key)) return;  // already known (loaded at start, or told twice)
         s.timers[key].timer = std::move(msg.timer);
-        *s.pending = pending_count(s);
+        count_pending(s);
         if (due < s.planned_wake) plan_wake(self, due);
       },
       [self](Forget& msg) {
         auto& s = self->state;
         s.timers.erase(msg.key);  // one in flight is forgotten when its handler is done
-        *s.pending = pending_count(s);
+        count_pending(s);
       },
       [self](Done& msg) {
         auto& s = self->state;
@@ -139,7 +140,7 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
           if (retry_at < s.planned_wake) plan_wake(self, retry_at);
         }
         s.in_flight.erase(it);
-        *s.pending = pending_count(s);
+        count_pending(s);
       },
       [self](Wake& msg) {
         if (msg.generation != self->state.generation) return;  // a later wake-up replaced this one
@@ -169,7 +170,7 @@ Result<std::unique_ptr<Scheduler>> Scheduler::start(caf::actor_system& system, A
   if (bad) return *bad;
   std::unique_ptr<Scheduler> sched(new Scheduler());
   log().info("{} durable timers loaded", loaded.size());
-  sched->actor_ = system.spawn(scheduler_actor, &deps, std::move(handlers), std::move(loaded), sched->pending_);
+  sched->actor_ = system.spawn(scheduler_actor, &deps, std::move(handlers), std::move(loaded), sched->shared_);
   return sched;
 }
 

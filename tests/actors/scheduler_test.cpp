@@ -79,6 +79,9 @@ TEST_CASE("overdue timers fire at start, future ones within a second of their du
   caf::actor_system system{cfg};
   auto sched = actors::Scheduler::start(system, *w.deps, {{"test", again.handler(*w.writer)}});
   REQUIRE(sched.ok());
+  // Started, it has taken every row it loaded and handed each overdue one to its handler; before
+  // that, pending() and the handler's count are 0 whatever the log holds.
+  REQUIRE(eventually([&] { return (*sched)->started(); }));
   CHECK((*sched)->pending() == 0);
   CHECK(again.count() == 0);
   (*sched)->stop();
