@@ -22,6 +22,7 @@ struct Done {
 struct Wake {
   std::uint64_t generation;
 };
+struct Reload {};
 
 }  // namespace bitacora::actors::scheduler_detail
 
@@ -29,6 +30,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Schedule)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Forget)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Done)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Wake)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Reload)
 
 namespace bitacora::actors {
 namespace {
@@ -49,7 +51,7 @@ struct SchedulerState {
   std::unordered_map<std::string, Entry> in_flight;  // handed to a handler, not yet done
   std::uint64_t generation = 0;
   Micros planned_wake = kNever;
-  std::shared_ptr<std::atomic<std::size_t>> pending;
+  std::shared_ptr<Scheduler::Shared> shared;
 };
 
 using SchedulerActor = caf::stateful_actor<SchedulerState>;
@@ -66,7 +68,26 @@ void plan_wake(SchedulerActor* self, Micros when) {
   self->delayed_send(self, delay, Wake{++st.generation});
 }
 
-std::size_t pending_count(const SchedulerState& st) { return st.timers.size() + st.in_flight.size(); }
+void count_pending(SchedulerState& st) { st.shared->pending = st.timers.size() + st.in_flight.size(); }
+
+// Every row of the timers family, in due order.
+Result<std::vector<TimerFire>> load_timers(const storage::EventLog& log) {
+  std::vector<TimerFire> loaded;
+  std::optional<Error> bad;
+  auto s = log.scan(storage::Family::timers, std::nullopt, false, [&](std::string_view k, std::string_view v) {
+    auto parts = storage::keys::read_timer(k);
+    if (!parts) {
+      bad = Error{Errc::data_loss, "a timer row has a malformed key"};
+      return false;
+    }
+    loaded.push_back(TimerFire{std::string(k), static_cast<Micros>(parts->due_us), std::string(parts->kind),
+                               std::string(parts->target), std::string(v)});
+    return true;
+  });
+  if (!s) return s.error();
+  if (bad) return *bad;
+  return loaded;
+}
 
 // Fires every waiting timer that is due; only those are visited (plus any waiting out a retry).
 void fire_due(SchedulerActor* self) {
@@ -102,17 +123,18 @@ void fire_due(SchedulerActor* self) {
 }
 
 caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<std::string, TimerHandler> handlers,
-                              std::vector<TimerFire> loaded, std::shared_ptr<std::atomic<std::size_t>> pending) {
+                              std::vector<TimerFire> loaded, std::shared_ptr<Scheduler::Shared> shared) {
   auto& st = self->state;
   st.deps = deps;
   st.handlers = std::move(handlers);
-  st.pending = std::move(pending);
+  st.shared = std::move(shared);
   for (auto& t : loaded) {
     auto key = t.key;
     st.timers[key].timer = std::move(t);
   }
-  *st.pending = pending_count(st);
+  count_pending(st);
   fire_due(self);
+  st.shared->started = true;
   return {
       [self](Schedule& msg) {
         auto& s = self->state;
@@ -120,13 +142,13 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
         auto key = msg.timer.key;
         if (s.timers.count(key) || s.in_flight.count(key)) return;  // already known (loaded at start, or told twice)
         s.timers[key].timer = std::move(msg.timer);
-        *s.pending = pending_count(s);
+        count_pending(s);
         if (due < s.planned_wake) plan_wake(self, due);
       },
       [self](Forget& msg) {
         auto& s = self->state;
         s.timers.erase(msg.key);  // one in flight is forgotten when its handler is done
-        *s.pending = pending_count(s);
+        count_pending(s);
       },
       [self](Done& msg) {
         auto& s = self->state;
@@ -139,11 +161,32 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
           if (retry_at < s.planned_wake) plan_wake(self, retry_at);
         }
         s.in_flight.erase(it);
-        *s.pending = pending_count(s);
+        count_pending(s);
       },
       [self](Wake& msg) {
         if (msg.generation != self->state.generation) return;  // a later wake-up replaced this one
         self->state.planned_wake = kNever;
+        fire_due(self);
+      },
+      [self](Reload) {
+        // Read here, between messages: a row deleted by a handler's batch is gone before its Done
+        // arrives, and one whose handler is still at work is in flight, so neither comes back.
+        auto& s = self->state;
+        auto rows = load_timers(s.deps->log);
+        if (!rows) {
+          log().error("the durable timers cannot be read again: {}", rows.error().message);
+          return;
+        }
+        std::size_t found = 0;
+        for (auto& t : *rows) {
+          if (s.timers.count(t.key) || s.in_flight.count(t.key)) continue;
+          auto key = t.key;
+          s.timers[key].timer = std::move(t);
+          ++found;
+        }
+        count_pending(s);
+        if (found == 0) return;
+        log().info("{} durable timers found on reload", found);
         fire_due(self);
       },
   };
@@ -153,23 +196,11 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
 
 Result<std::unique_ptr<Scheduler>> Scheduler::start(caf::actor_system& system, ActorDeps& deps,
                                                     std::map<std::string, TimerHandler> handlers) {
-  std::vector<TimerFire> loaded;
-  std::optional<Error> bad;
-  auto s = deps.log.scan(storage::Family::timers, std::nullopt, false, [&](std::string_view k, std::string_view v) {
-    auto parts = storage::keys::read_timer(k);
-    if (!parts) {
-      bad = Error{Errc::data_loss, "a timer row has a malformed key"};
-      return false;
-    }
-    loaded.push_back(TimerFire{std::string(k), static_cast<Micros>(parts->due_us), std::string(parts->kind),
-                               std::string(parts->target), std::string(v)});
-    return true;
-  });
-  if (!s) return s.error();
-  if (bad) return *bad;
+  auto loaded = load_timers(deps.log);
+  if (!loaded) return loaded.error();
   std::unique_ptr<Scheduler> sched(new Scheduler());
-  log().info("{} durable timers loaded", loaded.size());
-  sched->actor_ = system.spawn(scheduler_actor, &deps, std::move(handlers), std::move(loaded), sched->pending_);
+  log().info("{} durable timers loaded", loaded->size());
+  sched->actor_ = system.spawn(scheduler_actor, &deps, std::move(handlers), std::move(*loaded), sched->shared_);
   return sched;
 }
 
@@ -180,6 +211,8 @@ void Scheduler::schedule(std::string key, Micros due, std::string kind, std::str
 }
 
 void Scheduler::forget(std::string key) { caf::anon_send(actor_, Forget{std::move(key)}); }
+
+void Scheduler::reload() { caf::anon_send(actor_, Reload{}); }
 
 void Scheduler::stop() {
   if (!actor_) return;

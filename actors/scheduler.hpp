@@ -6,11 +6,17 @@
 // kMaxSleep, so it never pins shutdown), hands each due timer to the handler of its kind, and
 // forgets it when the handler reports it done. The handler deletes the row in the same batch as
 // the event it causes, so a crash never fires a timer twice; a handler that fails is retried
-// after kRetryDelay.
+// after kRetryDelay. A row made durable when no one could tell the scheduler of it (a handler's
+// follow-up row, written before its owner was attached) is found by reload().
+//
+// Thread-safety: schedule(), forget(), reload(), started() and pending() may be called from any
+// thread (they message, or read what is published by, the scheduler's one CAF actor); start() and
+// stop() by its owner.
 #pragma once
 
 #include <caf/all.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -46,13 +52,28 @@ class Scheduler {
   void schedule(std::string key, Micros due, std::string kind, std::string target, std::string payload);
   // A timer row was deleted by someone else's batch: forget it.
   void forget(std::string key);
-  [[nodiscard]] std::size_t pending() const noexcept { return pending_->load(); }
+  // Reads the timers family again and fires the rows it was never told of. Rows it knows of,
+  // waiting or being handled, are left as they are; a row whose batch is not durable yet is not
+  // read, and is told with schedule() as usual. It scans the whole family: for start-up, not for
+  // every row.
+  void reload();
+  // True once the scheduler has taken the timers it loaded and handed each overdue one to its
+  // handler. pending() counts from then: before, it is 0 whatever was loaded.
+  [[nodiscard]] bool started() const noexcept { return shared_->started.load(); }
+  // Timers waiting or being handled.
+  [[nodiscard]] std::size_t pending() const noexcept { return shared_->pending.load(); }
   void stop();
+
+  // What the scheduler's actor tells the threads that ask.
+  struct Shared {
+    std::atomic<std::size_t> pending{0};
+    std::atomic<bool> started{false};
+  };
 
  private:
   Scheduler() = default;
   caf::actor actor_;
-  std::shared_ptr<std::atomic<std::size_t>> pending_ = std::make_shared<std::atomic<std::size_t>>(0);
+  std::shared_ptr<Shared> shared_ = std::make_shared<Shared>();
 };
 
 }  // namespace bitacora::actors

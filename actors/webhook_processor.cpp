@@ -57,9 +57,22 @@ std::pair<std::string, std::string> WebhookProcessor::first_timer(const std::str
 }
 
 void WebhookProcessor::received(const std::string& dedupe_key, Micros due) {
-  if (scheduler_)
-    scheduler_->schedule(storage::keys::timer(static_cast<std::uint64_t>(due), kWebhookTimer, dedupe_key), due, kWebhookTimer,
-                         dedupe_key, "");
+  schedule_timer(storage::keys::timer(static_cast<std::uint64_t>(due), kWebhookTimer, dedupe_key), due, dedupe_key);
+}
+
+void WebhookProcessor::attach(Scheduler& scheduler) {
+  {
+    std::lock_guard lock(mu_);
+    scheduler_ = &scheduler;
+  }
+  // schedule_timer() runs once its row is durable; one that found no scheduler held the lock
+  // before us, so its row is durable before this reload is sent, and the scheduler reads it.
+  scheduler.reload();
+}
+
+void WebhookProcessor::schedule_timer(std::string key, Micros due, const std::string& dedupe_key) {
+  std::lock_guard lock(mu_);
+  if (scheduler_) scheduler_->schedule(std::move(key), due, kWebhookTimer, dedupe_key, "");
 }
 
 TimerHandler WebhookProcessor::handler() {
@@ -163,8 +176,7 @@ void WebhookProcessor::append(std::shared_ptr<Attempt> a, storage::AppendRequest
   deps_.writer.append(std::move(req), [this, a, next_timer, settles](Result<storage::AppendOutcome> r) {
     if (!r) return a->done(false);
     if (settles && a->attempt > 0) settled(*a);
-    if (next_timer && scheduler_)
-      scheduler_->schedule(next_timer->first, next_timer->second, kWebhookTimer, a->received.key, "");
+    if (next_timer) schedule_timer(next_timer->first, next_timer->second, a->received.key);
     a->done(true);
   });
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,7 +55,10 @@ class WebhookProcessor {
  public:
   WebhookProcessor(ActorDeps& deps, Commerce& commerce, Interpreter interpret, std::vector<int> retry_schedule_seconds);
 
-  void attach(Scheduler& scheduler) { scheduler_ = &scheduler; }
+  // The scheduler that fires this processor's timers; any thread. It cannot be given before it
+  // starts (its handlers come from handler()), and it fires overdue rows as it starts: a retry row
+  // an attempt makes durable before this call is not told to it, so it is asked to reload them.
+  void attach(Scheduler& scheduler);
   [[nodiscard]] TimerHandler handler();
 
   // The timer row that gets a newly received webhook processed: added to its WebhookReceived batch.
@@ -77,12 +81,15 @@ class WebhookProcessor {
   void append(std::shared_ptr<Attempt> a, storage::AppendRequest req, std::optional<std::pair<std::string, Micros>> next_timer,
               bool settles);
   void settled(const Attempt& a);
+  // A webhook timer row is durable: the scheduler is told, once it is attached (see attach).
+  void schedule_timer(std::string key, Micros due, const std::string& dedupe_key);
 
   ActorDeps& deps_;
   Commerce& commerce_;
   Interpreter interpret_;
   std::vector<int> schedule_;
-  Scheduler* scheduler_ = nullptr;
+  std::mutex mu_;                   // attach() runs on its caller's thread, schedule_timer() on the log writer's
+  Scheduler* scheduler_ = nullptr;  // guarded by mu_
 };
 
 }  // namespace bitacora::actors

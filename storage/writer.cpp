@@ -106,16 +106,23 @@ Status LogWriter::load_tail() {
 }
 
 void LogWriter::append(AppendRequest request, AppendCallback done) {
+  // Why it is refused is decided under the lock: stop() writes stopping_ under it from another
+  // thread, so reading it once the lock is released would be a data race.
+  const char* refused = nullptr;
   {
     std::unique_lock lock(mu_);
-    if (!stopping_ && queue_.size() < kMaxQueued) {
+    if (stopping_) {
+      refused = "the log is shutting down";
+    } else if (queue_.size() >= kMaxQueued) {
+      refused = "the log writer is overloaded";
+    } else {
       queue_.push_back(Pending{std::move(request), std::move(done)});
       lock.unlock();
       cv_.notify_one();
       return;
     }
   }
-  done(Error{Errc::unavailable, stopping_ ? "the log is shutting down" : "the log writer is overloaded"});
+  done(Error{Errc::unavailable, refused});
 }
 
 bool LogWriter::try_append(AppendRequest request, AppendCallback done) {
