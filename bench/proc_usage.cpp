@@ -13,6 +13,11 @@ namespace bitacora::bench {
 
 namespace {
 
+double tick_us() {
+  static const double us = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return us;
+}
+
 // Fields after the command name (which may hold spaces and parentheses) start past its last ')';
 // utime and stime are the 14th and 15th fields of the line.
 void read_stat(pid_t pid, ProcessUsage& u) {
@@ -54,7 +59,7 @@ ProcessUsage read_usage(pid_t pid) {
 }
 
 UsageDelta operator-(const ProcessUsage& later, const ProcessUsage& earlier) {
-  static const double us_per_tick = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const double us_per_tick = tick_us();
   UsageDelta d;
   d.user_us = static_cast<double>(later.user_ticks - earlier.user_ticks) * us_per_tick;
   d.system_us = static_cast<double>(later.system_ticks - earlier.system_ticks) * us_per_tick;
@@ -68,6 +73,17 @@ UsageDelta operator-(const ProcessUsage& later, const ProcessUsage& earlier) {
   for (const auto& [tid, then] : earlier.threads)
     if (!later.threads.contains(tid)) ++d.exited_threads;
   return d;
+}
+
+MachineCpu read_machine_cpu() {
+  const double us_per_tick = tick_us();
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  std::uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0;
+  if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) || cpu != "cpu")
+    throw std::runtime_error("cannot read /proc/stat");
+  const std::uint64_t busy = user + nice + system + irq + softirq + steal;
+  return {static_cast<double>(busy) * us_per_tick, static_cast<double>(busy + idle + iowait) * us_per_tick};
 }
 
 }  // namespace bitacora::bench

@@ -44,4 +44,17 @@ struct UsageDelta {
 
 [[nodiscard]] UsageDelta operator-(const ProcessUsage& later, const ProcessUsage& earlier);
 
+// The whole machine's CPU time so far, from the first line of /proc/stat, in microseconds: busy
+// (user, nice, system, irq, softirq, steal) and all (busy plus idle and iowait). With a process's
+// own figures over the same window, what the rest of the machine took meanwhile — on a machine
+// shared with other work, how much of it the benchmark had.
+struct MachineCpu {
+  double busy_us = 0;
+  double all_us = 0;
+};
+[[nodiscard]] MachineCpu read_machine_cpu();
+[[nodiscard]] inline MachineCpu operator-(const MachineCpu& later, const MachineCpu& earlier) {
+  return {later.busy_us - earlier.busy_us, later.all_us - earlier.all_us};
+}
+
 }  // namespace bitacora::bench

@@ -113,8 +113,9 @@ class BareServer {
 
 struct Measured {
   bench::LoadSummary load;
-  bench::UsageDelta server;  // over the measured window
-  bench::UsageDelta client;  // this process (the load generator) over the same window
+  bench::UsageDelta server;   // over the measured window
+  bench::UsageDelta client;   // this process (the load generator) over the same window
+  bench::MachineCpu machine;  // every core, over the same window
 };
 
 double per(double x, std::size_t n) { return n ? x / static_cast<double>(n) : 0; }
@@ -130,15 +131,23 @@ void print_server(const char* label, const bench::UsageDelta& u, std::size_t web
 }
 
 Measured measure(const char* name, pid_t server, std::uint16_t port, const std::vector<std::string>& wire, int connections) {
+  const auto machine_before = bench::read_machine_cpu();
   const auto server_before = bench::read_usage(server);
   const auto client_before = bench::read_usage(getpid());
   auto result = bench::drive(port, wire, connections);
   const auto server_after = bench::read_usage(server);
   const auto client_after = bench::read_usage(getpid());
-  Measured m{bench::report(name, std::move(result)), server_after - server_before, client_after - client_before};
+  const auto machine_after = bench::read_machine_cpu();
+  Measured m{bench::report(name, std::move(result)), server_after - server_before, client_after - client_before,
+             machine_after - machine_before};
   print_server("server:", m.server, m.load.requests, m.load.seconds);
+  const double s = m.load.seconds * 1e6;  // CPU-us per core over the window
   std::printf("  %-22s %6.1f CPU-us/webhook (%.2f cores)\n", "client (this process):", per(m.client.cpu_us(), m.load.requests),
-              m.client.cpu_us() / 1e6 / m.load.seconds);
+              m.client.cpu_us() / s);
+  // On a machine shared with other work, the share this run did not have.
+  std::printf("  %-22s %.2f of %.2f cores busy: server %.2f, client %.2f, everything else %.2f\n", "machine:",
+              m.machine.busy_us / s, m.machine.all_us / s, m.server.cpu_us() / s, m.client.cpu_us() / s,
+              (m.machine.busy_us - m.server.cpu_us() - m.client.cpu_us()) / s);
   return m;
 }
 
@@ -222,8 +231,11 @@ int main(int argc, char** argv) {
               switches(durable));
   std::printf("%-26s %9s %9s %23.1f %22.2f\n", "durable, until drained", "", "", per(drained.cpu_us(), durable.load.requests),
               per(static_cast<double>(drained.switches()), durable.load.requests));
-  std::printf("%-26s %9.2f %9.2f %23.2f %22.2f\n", "durable / bare", durable.load.rate / bare.load.rate,
-              durable.load.p99_us / bare.load.p99_us, cpu(durable) / cpu(bare), switches(durable) / switches(bare));
+  std::printf("%-26s %9.2f %9.2f %23.2f", "durable / bare", durable.load.rate / bare.load.rate,
+              durable.load.p99_us / bare.load.p99_us, cpu(durable) / cpu(bare));
+  // An uncontended bare server never sleeps (epoll always has work): no switches to divide by.
+  if (switches(bare) >= 0.01) std::printf(" %22.2f\n", switches(durable) / switches(bare));
+  else std::printf(" %22s\n", "n/a (bare < 0.01)");
   std::printf("ratio durable / bare: %.2f\n", durable.load.rate / bare.load.rate);
   return 0;
 }
