@@ -103,13 +103,14 @@ LoadResult drive(std::uint16_t port, const std::vector<std::string>& requests, i
   return result;
 }
 
-double report(const char* name, LoadResult r) {
-  double rate = static_cast<double>(r.total()) / r.seconds;
+LoadSummary report(const char* name, LoadResult r) {
+  LoadSummary s{r.total(), r.seconds, static_cast<double>(r.total()) / r.seconds, percentile(r.latencies_us, 0.50),
+                percentile(r.latencies_us, 0.99), percentile(r.latencies_us, 0.999)};
   std::string statuses;
   for (const auto& [status, count] : r.statuses) statuses += std::to_string(count) + "×" + std::to_string(status) + " ";
-  std::printf("%-30s %-22s %9.0f req/s  p50 %7.0f us  p99 %7.0f us  p999 %7.0f us\n", name, statuses.c_str(), rate,
-              percentile(r.latencies_us, 0.50), percentile(r.latencies_us, 0.99), percentile(r.latencies_us, 0.999));
-  return rate;
+  std::printf("%-30s %-22s %9.0f req/s  p50 %7.0f us  p99 %7.0f us  p999 %7.0f us\n", name, statuses.c_str(), s.rate,
+              s.p50_us, s.p99_us, s.p999_us);
+  return s;
 }
 
 }  // namespace bitacora::bench

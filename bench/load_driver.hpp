@@ -29,7 +29,14 @@ struct LoadResult {
 [[nodiscard]] LoadResult drive(std::uint16_t port, const std::vector<std::string>& requests, int connections,
                                bool keep = false);
 
-// Prints one line — name, counts by status, req/s, p50/p99/p999 — and returns req/s.
-double report(const char* name, LoadResult result);
+struct LoadSummary {
+  std::size_t requests = 0;  // answered
+  double seconds = 0;
+  double rate = 0;  // req/s
+  double p50_us = 0, p99_us = 0, p999_us = 0;
+};
+
+// Prints one line — name, counts by status, req/s, p50/p99/p999 — and returns those figures.
+LoadSummary report(const char* name, LoadResult result);
 
 }  // namespace bitacora::bench
