@@ -177,7 +177,7 @@ TEST_CASE("a command waits for an exclusive hold and runs once it is released", 
   products.stop_all();
 }
 
-TEST_CASE("shared holds are granted together; exclusive work waits for all of them", "[actors][aggregate][hold]") {
+TEST_CASE("shared holds are granted together, and exclusive work waits for all of them", "[actors][aggregate][hold]") {
   World w;
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
