@@ -15,11 +15,6 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
   std::optional<std::string> idempotency_key;
   std::function<void(Outcome<CheckoutResult>)> done;
 
-  caf::actor cart_actor;
-  bool cart_held = false;
-  domain::CartState cart;
-  std::uint64_t cart_version = 0;
-
   CheckoutTx(Commerce& c, UserId u, std::string g, std::optional<std::string> k, std::function<void(Outcome<CheckoutResult>)> d)
       : Holds(c), user(std::move(u)), gateway(std::move(g)), idempotency_key(std::move(k)), done(std::move(d)) {}
 
@@ -28,15 +23,7 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
   // The cart is held for the whole checkout, so one shopper's checkouts (and their
   // Idempotency-Keys) are decided one at a time.
   void start() {
-    commerce.carts().hold(user.value(), Hold<CartTraits>{{}, 0, hold, HoldMode::exclusive, {}, 0},
-                          [tx = shared_from_this()](Held<CartTraits>&& h, const caf::actor& from) {
-                            if (h.error) return tx->finish(*h.error);
-                            tx->cart_actor = from;
-                            tx->cart_held = true;
-                            tx->cart = std::move(h.slice.value);
-                            tx->cart_version = h.version;
-                            tx->with_cart();
-                          });
+    hold_cart(shared_from_this(), user, [tx = shared_from_this()] { tx->with_cart(); });
   }
 
   void with_cart() {
@@ -63,7 +50,6 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
 
     storage::AppendRequest req;
     add_plan(req, plan.order_events, plan.products);  // OrderPlaced first: see replay()
-    req.expected_versions.emplace_back(std::string(events::kCartStreamPrefix) + user.value(), cart_version);
     if (idempotency_key) req.dedupe_key = dedupe_key();
     req.timer_puts.emplace_back(expiry_timer_key(plan.after), plan.after.reference.value());
     OrderTraits::decorate(plan.after.reference.value(), plan.after, req);
@@ -98,8 +84,6 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
 
   void finish(Outcome<CheckoutResult> outcome) {
     release();
-    if (cart_held) Registry<CartTraits>::release(cart_actor, hold);
-    cart_held = false;
     done(std::move(outcome));
   }
 };

@@ -43,11 +43,13 @@ std::vector<domain::ProductState> Holds::slices() const {
 }
 
 void Holds::add_plan(storage::AppendRequest& req, const std::vector<domain::OrderEvent>& order_events,
-                     const std::vector<domain::ProductPlan>& products) const {
+                     const std::vector<domain::ProductPlan>& products, const std::vector<domain::CartEvent>& cart_events) const {
   const auto& ref = order.reference.value();
   for (const auto& e : order_events) req.events.push_back(OrderTraits::encode(ref, e));
   for (const auto& p : products)
     for (const auto& e : p.events) req.events.push_back(ProductTraits::encode(p.sku.value(), e));
+  for (const auto& e : cart_events) req.events.push_back(CartTraits::encode(cart.user.value(), e));
+  if (cart_held) req.expected_versions.emplace_back(std::string(events::kCartStreamPrefix) + cart.user.value(), cart_version);
   if (order_held) req.expected_versions.emplace_back(std::string(events::kOrderStreamPrefix) + ref, order_version);
   if (product_mode == HoldMode::exclusive)
     for (const auto& h : held)
@@ -55,7 +57,11 @@ void Holds::add_plan(storage::AppendRequest& req, const std::vector<domain::Orde
 }
 
 void Holds::commit(std::vector<domain::OrderEvent> order_events, std::vector<domain::ProductPlan> products,
-                   const storage::AppendOutcome& outcome) {
+                   const storage::AppendOutcome& outcome, std::vector<domain::CartEvent> cart_events) {
+  if (cart_held)
+    Registry<CartTraits>::commit(cart_actor, hold, std::move(cart_events),
+                                 outcome.head_of(std::string(events::kCartStreamPrefix) + cart.user.value()));
+  cart_held = false;
   if (order_held)
     Registry<OrderTraits>::commit(order_actor, hold, std::move(order_events),
                                   outcome.head_of(std::string(events::kOrderStreamPrefix) + order.reference.value()));
@@ -76,6 +82,8 @@ void Holds::release() {
   held.clear();
   if (order_held) Registry<OrderTraits>::release(order_actor, hold);
   order_held = false;
+  if (cart_held) Registry<CartTraits>::release(cart_actor, hold);
+  cart_held = false;
 }
 
 }  // namespace coordination

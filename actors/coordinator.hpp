@@ -34,6 +34,10 @@ struct Holds {
   explicit Holds(Commerce& c) : commerce(c) {}
   Commerce& commerce;
   const HoldId hold = next_hold_id();  // names every hold this coordinator takes
+  caf::actor cart_actor;
+  bool cart_held = false;
+  domain::CartState cart;
+  std::uint64_t cart_version = 0;
   caf::actor order_actor;
   bool order_held = false;
   domain::OrderState order;
@@ -41,6 +45,20 @@ struct Holds {
   std::vector<Sku> skus;  // sorted
   HoldMode product_mode = HoldMode::exclusive;
   std::vector<HeldProduct> held;
+
+  // Holds the cart of `user`; then `next`, or tx->finish(error) if its state is unreadable.
+  template <class Tx>
+  static void hold_cart(std::shared_ptr<Tx> tx, const UserId& user, std::function<void()> next) {
+    tx->commerce.carts().hold(user.value(), Hold<CartTraits>{{}, 0, tx->hold, HoldMode::exclusive, {}, 0},
+                              [tx, next = std::move(next)](Held<CartTraits>&& h, const caf::actor& from) {
+                                if (h.error) return tx->finish(*h.error);
+                                tx->cart_actor = from;
+                                tx->cart_held = true;
+                                tx->cart = std::move(h.slice.value);
+                                tx->cart_version = h.version;
+                                next();
+                              });
+  }
 
   // Holds the order actor of `ref`; then `next`, or tx->finish(error) if its state is unreadable.
   template <class Tx>
@@ -71,13 +89,13 @@ struct Holds {
   }
 
   [[nodiscard]] std::vector<domain::ProductState> slices() const;
-  // Adds the order's and the products' events of a plan to `req`, and the fences of what is held
-  // exclusively (the order, and the products when held exclusively).
+  // Adds the order's, the products' and the cart's events of a plan to `req`, and the fences of
+  // what is held exclusively (the cart, the order, and the products when held exclusively).
   void add_plan(storage::AppendRequest& req, const std::vector<domain::OrderEvent>& order_events,
-                const std::vector<domain::ProductPlan>& products) const;
+                const std::vector<domain::ProductPlan>& products, const std::vector<domain::CartEvent>& cart_events = {}) const;
   // The batch is durable (`outcome`): every actor held applies its events and is let go.
   void commit(std::vector<domain::OrderEvent> order_events, std::vector<domain::ProductPlan> products,
-              const storage::AppendOutcome& outcome);
+              const storage::AppendOutcome& outcome, std::vector<domain::CartEvent> cart_events = {});
   // Lets go of whatever is still held, unchanged.
   void release();
 };

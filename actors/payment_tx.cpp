@@ -15,10 +15,6 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
   PaymentNotice notice;
   std::function<storage::AppendRequest(const std::string&)> record;
   std::function<void(Outcome<std::string>)> done;
-  caf::actor cart_actor;
-  bool cart_held = false;
-  domain::CartState cart;
-  std::uint64_t cart_version = 0;
 
   PaymentTx(Commerce& c, PaymentNotice n, std::function<storage::AppendRequest(const std::string&)> r,
             std::function<void(Outcome<std::string>)> d)
@@ -32,22 +28,11 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
   // The owner's cart comes first in the hold order, so the order is read (not held) to learn it.
   void start() {
     commerce.get_order(notice.order, [tx = shared_from_this()](Outcome<domain::OrderState> r) {
-      if (auto* s = std::get_if<domain::OrderState>(&r)) return tx->hold_cart(s->user);
+      if (auto* s = std::get_if<domain::OrderState>(&r))
+        return hold_cart(tx, s->user, [tx] { hold_order(tx, tx->notice.order, [tx] { tx->gather_stock(); }); });
       if (auto* refused = std::get_if<domain::DomainError>(&r)) return tx->finish(std::move(*refused));
       tx->finish(std::get<Error>(std::move(r)));
     });
-  }
-
-  void hold_cart(const UserId& user) {
-    commerce.carts().hold(user.value(), Hold<CartTraits>{{}, 0, hold, HoldMode::exclusive, {}, 0},
-                          [tx = shared_from_this()](Held<CartTraits>&& h, const caf::actor& from) {
-                            if (h.error) return tx->finish(*h.error);
-                            tx->cart_actor = from;
-                            tx->cart_held = true;
-                            tx->cart = std::move(h.slice.value);
-                            tx->cart_version = h.version;
-                            hold_order(tx, tx->notice.order, [tx] { tx->gather_stock(); });
-                          });
   }
 
   void gather_stock() {
@@ -68,10 +53,7 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     auto plan = std::get<domain::PaymentPlan>(std::move(planned));
 
     storage::AppendRequest req;
-    add_plan(req, plan.order_events, plan.products);
-    const auto cart_stream = std::string(events::kCartStreamPrefix) + cart.user.value();
-    for (const auto& e : plan.cart_events) req.events.push_back(CartTraits::encode(cart.user.value(), e));
-    req.expected_versions.emplace_back(cart_stream, cart_version);
+    add_plan(req, plan.order_events, plan.products, plan.cart_events);
     if (plan.left_pending) {
       req.timer_deletes.push_back(expiry_timer_key(order));  // nothing is left for the expiry to do
       req.counter_deltas.emplace_back(kActiveReservations, -1);
@@ -79,12 +61,9 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     if (!plan.order_events.empty()) OrderTraits::decorate(notice.order.value(), plan.after, req);
     count_status(req, order, plan.after);
     merge(req, record(plan.effect));
-    commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), plan = std::move(plan),
-                                                   cart_stream](Result<storage::AppendOutcome> r) mutable {
+    commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), plan = std::move(plan)](Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
-      tx->commit(std::move(plan.order_events), std::move(plan.products), *r);
-      if (tx->cart_held) Registry<CartTraits>::commit(tx->cart_actor, tx->hold, std::move(plan.cart_events), r->head_of(cart_stream));
-      tx->cart_held = false;
+      tx->commit(std::move(plan.order_events), std::move(plan.products), *r, std::move(plan.cart_events));
       if (plan.left_pending) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
       tx->finish(plan.effect);
     });
@@ -92,8 +71,6 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
 
   void finish(Outcome<std::string> outcome) {
     release();
-    if (cart_held) Registry<CartTraits>::release(cart_actor, hold);
-    cart_held = false;
     done(std::move(outcome));
   }
 };
