@@ -6,13 +6,14 @@
 
 namespace bitacora::actors {
 
-Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options)
+Commerce::Commerce(caf::actor_system& system, ActorDeps& deps, Scheduler& scheduler, CommerceOptions options)
     : system_(system),
       deps_(deps),
       options_(options),
       products_(system, deps, options.aggregates, options.products_home),
       carts_(system, deps, options.aggregates),
       orders_(system, deps, options.aggregates),
+      scheduler_(scheduler),
       sweeper_(system, sweep_interval(std::chrono::microseconds(options.aggregates.idle)), [this] { sweep_idle(); }) {
   deps.metrics.gauge("bitacora_actors_alive", "Aggregate actors awake", [this] { return static_cast<double>(actors_alive()); });
   deps.metrics.gauge("bitacora_reservations_active", "Orders holding reserved stock",
@@ -42,6 +43,7 @@ void Commerce::sweep_idle() {
 }
 
 void Commerce::stop() {
+  scheduler_.stop();  // it fires our handlers: it goes first
   sweeper_.stop();
   products_.stop_all();
   carts_.stop_all();
@@ -53,11 +55,11 @@ std::string expiry_timer_key(const domain::OrderState& order) {
 }
 
 void Commerce::timer_scheduled(std::string key, Micros due, const OrderRef& ref) {
-  if (scheduler_) scheduler_->schedule(std::move(key), due, kReservationExpiry, ref.value(), ref.value());
+  scheduler_.schedule(std::move(key), due, kReservationExpiry, ref.value(), ref.value());
 }
 
 void Commerce::timer_deleted(std::string key) {
-  if (scheduler_) scheduler_->forget(std::move(key));
+  scheduler_.forget(std::move(key));
 }
 
 // -- products ---------------------------------------------------------------------------------

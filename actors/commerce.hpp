@@ -54,10 +54,10 @@ inline constexpr const char* kActiveReservations = "reservations.active";  // co
 
 class Commerce {
  public:
-  Commerce(caf::actor_system& system, ActorDeps& deps, CommerceOptions options);
+  // `scheduler` is told of every expiry timer row the coordinators make durable or delete; it
+  // fires them through expiry_handler(), which its owner gives it when it starts.
+  Commerce(caf::actor_system& system, ActorDeps& deps, Scheduler& scheduler, CommerceOptions options);
 
-  // The scheduler is made after Commerce (its handler is ours); until then no timer is scheduled.
-  void attach(Scheduler& scheduler) { scheduler_ = &scheduler; }
   [[nodiscard]] TimerHandler expiry_handler();
 
   void put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done);
@@ -88,9 +88,9 @@ class Commerce {
   [[nodiscard]] std::size_t actors_alive() const;
   void sweep_idle();  // asks idle actors to leave memory (called by the sweeper)
   [[nodiscard]] std::int64_t active_reservations() const { return deps_.writer.counter(kActiveReservations); }
-  void stop();  // asks every aggregate actor (and the sweeper) to exit
+  void stop();  // asks the scheduler, the sweeper and every aggregate actor to exit
   // Destroying it stops it and waits until no actor is left running, so none outlives the
-  // registries its messages go through. Stop every other actor (the scheduler) first.
+  // registries its messages go through.
   ~Commerce();
 
   // Internals shared with the coordinators (actors/coordinator.hpp).
@@ -112,7 +112,7 @@ class Commerce {
   Registry<ProductTraits> products_;
   Registry<CartTraits> carts_;
   Registry<OrderTraits> orders_;
-  Scheduler* scheduler_ = nullptr;
+  Scheduler& scheduler_;
   Sweeper sweeper_;  // last: it calls into the registries
 };
 

@@ -5,15 +5,13 @@
 namespace bitacora::actors {
 namespace {
 
+// The sweeper's wake-up, sent to itself: a plain message like every other.
 struct Tick {};
 
-}  // namespace
-}  // namespace bitacora::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::Tick)
-
-namespace bitacora::actors {
-namespace {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Tick&) {
+  return f(caf::meta::type_name("sweeper.Tick"));
+}
 
 caf::behavior sweeper(caf::event_based_actor* self, std::chrono::milliseconds interval, std::function<void()> sweep) {
   self->delayed_send(self, interval, Tick{});

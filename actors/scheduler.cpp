@@ -2,13 +2,27 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 #include "storage/keys.hpp"
 #include "support/log.hpp"
 
+namespace bitacora::actors {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, TimerFire& x) {
+  return f(caf::meta::type_name("TimerFire"), x.key, x.due, x.kind, x.target, x.payload);
+}
+
+}  // namespace bitacora::actors
+
 namespace bitacora::actors::scheduler_detail {
 
+// The scheduler's messages. Plain data: a handler's closure never travels, it stays in Shared.
+struct Start {
+  std::vector<TimerFire> loaded;
+};
 struct Schedule {
   TimerFire timer;
 };
@@ -17,20 +31,34 @@ struct Forget {
 };
 struct Done {
   std::string key;
-  bool ok;
+  bool ok = false;
 };
 struct Wake {
-  std::uint64_t generation;
+  std::uint64_t generation = 0;
 };
-struct Reload {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Start& x) {
+  return f(caf::meta::type_name("scheduler.Start"), x.loaded);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Schedule& x) {
+  return f(caf::meta::type_name("scheduler.Schedule"), x.timer);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Forget& x) {
+  return f(caf::meta::type_name("scheduler.Forget"), x.key);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Done& x) {
+  return f(caf::meta::type_name("scheduler.Done"), x.key, x.ok);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, Wake& x) {
+  return f(caf::meta::type_name("scheduler.Wake"), x.generation);
+}
 
 }  // namespace bitacora::actors::scheduler_detail
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Schedule)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Forget)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Done)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Wake)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(bitacora::actors::scheduler_detail::Reload)
 
 namespace bitacora::actors {
 namespace {
@@ -46,12 +74,13 @@ struct SchedulerState {
     Micros retry_at = 0;
   };
   ActorDeps* deps = nullptr;
-  std::map<std::string, TimerHandler> handlers;
+  std::shared_ptr<Scheduler::Shared> shared;  // its handlers are read only once Start has come
+  bool running = false;                       // Start has come: timers fire
+  std::set<std::string> forgotten;            // before Start: rows deleted, not to come back with the load
   std::map<std::string, Entry> timers;  // waiting; keys begin with the due time (BE): map order is due order
   std::unordered_map<std::string, Entry> in_flight;  // handed to a handler, not yet done
   std::uint64_t generation = 0;
   Micros planned_wake = kNever;
-  std::shared_ptr<Scheduler::Shared> shared;
 };
 
 using SchedulerActor = caf::stateful_actor<SchedulerState>;
@@ -105,8 +134,8 @@ void fire_due(SchedulerActor* self) {
       ++it;
       continue;
     }
-    auto handler = st.handlers.find(entry.timer.kind);
-    if (handler == st.handlers.end()) {
+    auto handler = st.shared->handlers.find(entry.timer.kind);
+    if (handler == st.shared->handlers.end()) {
       log().error("timer {} has kind '{}' that nothing handles; left in place", entry.timer.target, entry.timer.kind);
       entry.retry_at = kNever;
       ++it;
@@ -122,20 +151,25 @@ void fire_due(SchedulerActor* self) {
   plan_wake(self, next);
 }
 
-caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<std::string, TimerHandler> handlers,
-                              std::vector<TimerFire> loaded, std::shared_ptr<Scheduler::Shared> shared) {
-  auto& st = self->state;
-  st.deps = deps;
-  st.handlers = std::move(handlers);
-  st.shared = std::move(shared);
-  for (auto& t : loaded) {
-    auto key = t.key;
-    st.timers[key].timer = std::move(t);
-  }
-  count_pending(st);
-  fire_due(self);
-  st.shared->started = true;
+caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::shared_ptr<Scheduler::Shared> shared) {
+  self->state.deps = deps;
+  self->state.shared = std::move(shared);
   return {
+      [self](Start& msg) {
+        auto& s = self->state;
+        if (s.running) return;
+        // Told or forgotten before this: a told row is already here, a forgotten one stays gone.
+        for (auto& t : msg.loaded) {
+          if (s.timers.count(t.key) || s.forgotten.count(t.key)) continue;
+          auto key = t.key;
+          s.timers[key].timer = std::move(t);
+        }
+        s.forgotten.clear();
+        s.running = true;
+        count_pending(s);
+        fire_due(self);
+        s.shared->started = true;
+      },
       [self](Schedule& msg) {
         auto& s = self->state;
         Micros due = msg.timer.due;
@@ -143,11 +177,12 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
         if (s.timers.count(key) || s.in_flight.count(key)) return;  // already known (loaded at start, or told twice)
         s.timers[key].timer = std::move(msg.timer);
         count_pending(s);
-        if (due < s.planned_wake) plan_wake(self, due);
+        if (s.running && due < s.planned_wake) plan_wake(self, due);
       },
       [self](Forget& msg) {
         auto& s = self->state;
         s.timers.erase(msg.key);  // one in flight is forgotten when its handler is done
+        if (!s.running) s.forgotten.insert(std::move(msg.key));
         count_pending(s);
       },
       [self](Done& msg) {
@@ -168,43 +203,33 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::map<st
         self->state.planned_wake = kNever;
         fire_due(self);
       },
-      [self](Reload) {
-        // Read here, between messages: a row deleted by a handler's batch is gone before its Done
-        // arrives, and one whose handler is still at work is in flight, so neither comes back.
-        auto& s = self->state;
-        auto rows = load_timers(s.deps->log);
-        if (!rows) {
-          log().error("the durable timers cannot be read again: {}", rows.error().message);
-          return;
-        }
-        std::size_t found = 0;
-        for (auto& t : *rows) {
-          if (s.timers.count(t.key) || s.in_flight.count(t.key)) continue;
-          auto key = t.key;
-          s.timers[key].timer = std::move(t);
-          ++found;
-        }
-        count_pending(s);
-        if (found == 0) return;
-        log().info("{} durable timers found on reload", found);
-        fire_due(self);
-      },
   };
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Scheduler>> Scheduler::start(caf::actor_system& system, ActorDeps& deps,
-                                                    std::map<std::string, TimerHandler> handlers) {
-  auto loaded = load_timers(deps.log);
-  if (!loaded) return loaded.error();
-  std::unique_ptr<Scheduler> sched(new Scheduler());
-  log().info("{} durable timers loaded", loaded->size());
-  sched->actor_ = system.spawn(scheduler_actor, &deps, std::move(handlers), std::move(*loaded), sched->shared_);
-  return sched;
-}
+Scheduler::Scheduler(caf::actor_system& system, ActorDeps& deps)
+    : deps_(deps), actor_(system.spawn(scheduler_actor, &deps, shared_)) {}
 
 Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::add_messages(caf::actor_system_config& cfg) {
+  cfg.add_message_type<Start>("scheduler.Start");
+  cfg.add_message_type<Schedule>("scheduler.Schedule");
+  cfg.add_message_type<Forget>("scheduler.Forget");
+  cfg.add_message_type<Done>("scheduler.Done");
+  cfg.add_message_type<Wake>("scheduler.Wake");
+}
+
+Status Scheduler::start(std::map<std::string, TimerHandler> handlers) {
+  if (start_called_.exchange(true)) return Error{Errc::internal, "the scheduler was started twice"};
+  auto loaded = load_timers(deps_.log);
+  if (!loaded) return loaded.error();
+  log().info("{} durable timers loaded", loaded->size());
+  shared_->handlers = std::move(handlers);
+  caf::anon_send(actor_, Start{std::move(*loaded)});
+  return ok_status();
+}
 
 void Scheduler::schedule(std::string key, Micros due, std::string kind, std::string target, std::string payload) {
   caf::anon_send(actor_, Schedule{TimerFire{std::move(key), due, std::move(kind), std::move(target), std::move(payload)}});
@@ -212,12 +237,9 @@ void Scheduler::schedule(std::string key, Micros due, std::string kind, std::str
 
 void Scheduler::forget(std::string key) { caf::anon_send(actor_, Forget{std::move(key)}); }
 
-void Scheduler::reload() { caf::anon_send(actor_, Reload{}); }
-
 void Scheduler::stop() {
-  if (!actor_) return;
+  if (stopped_.exchange(true)) return;
   caf::anon_send_exit(actor_, caf::exit_reason::user_shutdown);
-  actor_ = caf::actor();
 }
 
 }  // namespace bitacora::actors

@@ -11,8 +11,12 @@ std::string webhook_id(std::uint64_t seq) { return "wh_" + std::to_string(seq); 
 std::string quarantine_id(std::uint64_t n) { return "q_" + std::to_string(n); }
 
 WebhookInbox::WebhookInbox(storage::LogWriter& writer, const Clock& clock, metrics::Registry& metrics,
-                           std::size_t quarantine_max_body_bytes)
-    : writer_(writer), clock_(clock), metrics_(metrics), quarantine_max_body_bytes_(quarantine_max_body_bytes) {
+                           std::size_t quarantine_max_body_bytes, WebhookProcessor* processor)
+    : writer_(writer),
+      clock_(clock),
+      metrics_(metrics),
+      quarantine_max_body_bytes_(quarantine_max_body_bytes),
+      processor_(processor) {
   metrics.gauge("bitacora_webhooks", "Webhook events by state", [this] { return static_cast<double>(pending()); },
                 "status=\"pending\"");
   metrics.gauge("bitacora_webhooks", "Webhook events by state", [this] { return static_cast<double>(failed()); },

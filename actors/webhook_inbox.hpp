@@ -36,12 +36,10 @@ using ReceiveCallback = std::function<void(Result<ReceiveResult>)>;
 
 class WebhookInbox {
  public:
+  // Each received webhook is stored with the timer row that gets it processed by `processor`;
+  // without one (nullptr) webhooks are only recorded.
   WebhookInbox(storage::LogWriter& writer, const Clock& clock, metrics::Registry& metrics,
-               std::size_t quarantine_max_body_bytes);
-
-  // Each received webhook is stored with the timer row that gets it processed (see
-  // WebhookProcessor); without a processor webhooks are only recorded.
-  void set_processor(WebhookProcessor* processor) { processor_ = processor; }
+               std::size_t quarantine_max_body_bytes, WebhookProcessor* processor);
 
   void receive(InboundWebhook webhook, ReceiveCallback done);
   // Best effort and bounded: never blocks, never fails the caller.
@@ -59,7 +57,7 @@ class WebhookInbox {
   const Clock& clock_;
   metrics::Registry& metrics_;
   std::size_t quarantine_max_body_bytes_;
-  WebhookProcessor* processor_ = nullptr;
+  WebhookProcessor* const processor_;
 };
 
 // Webhook event ids: "wh_<seq of its first event>" and, for quarantined requests, "q_<n>".

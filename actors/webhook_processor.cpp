@@ -48,9 +48,13 @@ struct WebhookProcessor::Attempt {
   }
 };
 
-WebhookProcessor::WebhookProcessor(ActorDeps& deps, Commerce& commerce, Interpreter interpret,
+WebhookProcessor::WebhookProcessor(ActorDeps& deps, Commerce& commerce, Scheduler& scheduler, Interpreter interpret,
                                    std::vector<int> retry_schedule_seconds)
-    : deps_(deps), commerce_(commerce), interpret_(std::move(interpret)), schedule_(std::move(retry_schedule_seconds)) {}
+    : deps_(deps),
+      commerce_(commerce),
+      interpret_(std::move(interpret)),
+      scheduler_(scheduler),
+      schedule_(std::move(retry_schedule_seconds)) {}
 
 std::pair<std::string, std::string> WebhookProcessor::first_timer(const std::string& dedupe_key, Micros now) {
   return {storage::keys::timer(static_cast<std::uint64_t>(now), kWebhookTimer, dedupe_key), ""};
@@ -60,19 +64,8 @@ void WebhookProcessor::received(const std::string& dedupe_key, Micros due) {
   schedule_timer(storage::keys::timer(static_cast<std::uint64_t>(due), kWebhookTimer, dedupe_key), due, dedupe_key);
 }
 
-void WebhookProcessor::attach(Scheduler& scheduler) {
-  {
-    std::lock_guard lock(mu_);
-    scheduler_ = &scheduler;
-  }
-  // schedule_timer() runs once its row is durable; one that found no scheduler held the lock
-  // before us, so its row is durable before this reload is sent, and the scheduler reads it.
-  scheduler.reload();
-}
-
 void WebhookProcessor::schedule_timer(std::string key, Micros due, const std::string& dedupe_key) {
-  std::lock_guard lock(mu_);
-  if (scheduler_) scheduler_->schedule(std::move(key), due, kWebhookTimer, dedupe_key, "");
+  scheduler_.schedule(std::move(key), due, kWebhookTimer, dedupe_key, "");
 }
 
 TimerHandler WebhookProcessor::handler() {

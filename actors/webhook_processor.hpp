@@ -12,7 +12,6 @@
 #pragma once
 
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,12 +52,11 @@ inline constexpr const char* kWebhookTimer = "webhook";
 
 class WebhookProcessor {
  public:
-  WebhookProcessor(ActorDeps& deps, Commerce& commerce, Interpreter interpret, std::vector<int> retry_schedule_seconds);
+  // `scheduler` is told of every webhook timer row made durable; it fires them through handler(),
+  // which its owner gives it when it starts.
+  WebhookProcessor(ActorDeps& deps, Commerce& commerce, Scheduler& scheduler, Interpreter interpret,
+                   std::vector<int> retry_schedule_seconds);
 
-  // The scheduler that fires this processor's timers; any thread. It cannot be given before it
-  // starts (its handlers come from handler()), and it fires overdue rows as it starts: a retry row
-  // an attempt makes durable before this call is not told to it, so it is asked to reload them.
-  void attach(Scheduler& scheduler);
   [[nodiscard]] TimerHandler handler();
 
   // The timer row that gets a newly received webhook processed: added to its WebhookReceived batch.
@@ -81,15 +79,14 @@ class WebhookProcessor {
   void append(std::shared_ptr<Attempt> a, storage::AppendRequest req, std::optional<std::pair<std::string, Micros>> next_timer,
               bool settles);
   void settled(const Attempt& a);
-  // A webhook timer row is durable: the scheduler is told, once it is attached (see attach).
+  // A webhook timer row is durable: the scheduler is told.
   void schedule_timer(std::string key, Micros due, const std::string& dedupe_key);
 
   ActorDeps& deps_;
   Commerce& commerce_;
   Interpreter interpret_;
+  Scheduler& scheduler_;
   std::vector<int> schedule_;
-  std::mutex mu_;                   // attach() runs on its caller's thread, schedule_timer() on the log writer's
-  Scheduler* scheduler_ = nullptr;  // guarded by mu_
 };
 
 }  // namespace bitacora::actors

@@ -84,7 +84,6 @@ int serve(const Config& config, const ServeFlags& flags) {
     app_log().critical("cannot start the log writer: {}", writer.error().message);
     return 1;
   }
-  actors::WebhookInbox inbox(**writer, clock, metrics, config.storage.quarantine_max_body_bytes);
   actors::WebhookQueries queries(**log);
   actors::StreamQueries streams(**log);
   actors::OrderQueries orders(**log);
@@ -95,26 +94,31 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::ActorDeps deps{**log, **writer, clock, metrics};
   caf::actor_system_config caf_config;
   actors::add_aggregate_messages(caf_config);
+  actors::Scheduler::add_messages(caf_config);
   caf_config.set("scheduler.max-threads", 2);
   caf::actor_system actor_system{caf_config};
   actors::RegistryOptions aggregates;
   aggregates.snapshots.every_events = static_cast<std::uint64_t>(config.snapshots.every_events);
   aggregates.idle = static_cast<Micros>(config.actors.idle_seconds) * 1'000'000;
   aggregates.max_alive = static_cast<std::size_t>(config.actors.max_alive);
-  actors::Commerce commerce(actor_system, deps, actors::CommerceOptions{config.reservations.ttl_seconds, aggregates, {}});
-  actors::WebhookProcessor processor(deps, commerce, http::gateways::make_interpreter(config.gateways, *api_client),
+  // One phase: each part is made with everything it uses. The scheduler comes first (commerce and
+  // the processor tell it of their timer rows) and starts last, with their handlers.
+  actors::Scheduler scheduler(actor_system, deps);
+  actors::Commerce commerce(actor_system, deps, scheduler,
+                            actors::CommerceOptions{config.reservations.ttl_seconds, aggregates, {}});
+  actors::WebhookProcessor processor(deps, commerce, scheduler,
+                                     http::gateways::make_interpreter(config.gateways, *api_client),
                                      config.retries.schedule_seconds);
-  auto scheduler = actors::Scheduler::start(
-      actor_system, deps,
-      {{actors::kReservationExpiry, commerce.expiry_handler()}, {actors::kWebhookTimer, processor.handler()}});
-  if (!scheduler) {
-    app_log().critical("cannot load the durable timers: {}", scheduler.error().message);
+  actors::WebhookInbox inbox(**writer, clock, metrics, config.storage.quarantine_max_body_bytes, &processor);
+  if (auto timers = scheduler.start({{actors::kReservationExpiry, commerce.expiry_handler()},
+                                      {actors::kWebhookTimer, processor.handler()}});
+      !timers) {
+    app_log().critical("cannot load the durable timers: {}", timers.error().message);
+    scheduler.stop();
+    commerce.stop();
     (*writer)->stop();
     return 1;
   }
-  commerce.attach(**scheduler);
-  processor.attach(**scheduler);
-  inbox.set_processor(&processor);
 
   http::Services services{config.auth,
                           config.gateways,
@@ -166,7 +170,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   server.run();
 
   blocking.join();
-  (*scheduler)->stop();
+  scheduler.stop();
   api_client.reset();
   commerce.stop();
   (*writer)->stop();

@@ -61,7 +61,8 @@ TEST_CASE("a checkout whose product actor lives in another actor system, over th
     actors::CommerceOptions options;
     options.products_home = *remote;
     {
-      actors::Commerce commerce(*shop.system, *w.deps, options);
+      actors::Scheduler scheduler(*shop.system, *w.deps);  // not started: the expiry timer only waits
+      actors::Commerce commerce(*shop.system, *w.deps, scheduler, options);
       const Sku mug("mug");
       const UserId ana("ana");
 

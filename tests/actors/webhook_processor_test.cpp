@@ -47,17 +47,17 @@ struct Gateway {
 
 }  // namespace
 
-TEST_CASE("a retry row made durable before the processor is attached to the scheduler fires without a restart",
+TEST_CASE("a retry row written by an attempt the scheduler fired as it started fires without a restart",
           "[actors][webhooks][scheduler]") {
   testing::LogWorld w;
   w.open();
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
-  actors::Commerce commerce(system, *w.deps, actors::CommerceOptions{});
+  actors::Scheduler sched(system, *w.deps);
+  actors::Commerce commerce(system, *w.deps, sched, actors::CommerceOptions{});
   Gateway gateway;
-  actors::WebhookProcessor processor(*w.deps, commerce, gateway.interpreter(), {0});  // the one retry: at once
-  actors::WebhookInbox inbox(*w.writer, SystemClock::instance(), w.metrics, 1024);
-  inbox.set_processor(&processor);
+  actors::WebhookProcessor processor(*w.deps, commerce, sched, gateway.interpreter(), {0});  // the one retry: at once
+  actors::WebhookInbox inbox(*w.writer, SystemClock::instance(), w.metrics, 1024, &processor);
 
   // A webhook an earlier run received and never processed: its timer row is overdue.
   std::promise<bool> received;
@@ -65,22 +65,17 @@ TEST_CASE("a retry row made durable before the processor is attached to the sche
                 [&](Result<actors::ReceiveResult> r) { received.set_value(r.ok()); });
   REQUIRE(received.get_future().get());
 
-  // As app/serve.cpp starts: the scheduler fires the overdue row as it starts, before the
-  // processor is attached to it. That attempt fails, and its batch makes the retry row durable.
-  auto sched = actors::Scheduler::start(system, *w.deps, {{actors::kWebhookTimer, processor.handler()}});
-  REQUIRE(sched.ok());
+  // As app/serve.cpp starts: the scheduler fires the overdue row as it starts. That attempt
+  // fails, and its batch makes the retry row durable, due at once: the scheduler is told of it.
+  REQUIRE(sched.start({{actors::kWebhookTimer, processor.handler()}}).ok());
   REQUIRE(eventually([&] { return gateway.calls() == 1; }));
   gateway.answer(0, actors::Interpretation::Kind::retryable);
-  REQUIRE(eventually([&] { return (*sched)->pending() == 0; }));  // the attempt is over, the retry row written
-  CHECK(w.writer->counter(actors::WebhookInbox::kPendingCounter) == 1);
-
-  processor.attach(**sched);
   REQUIRE(eventually([&] { return gateway.calls() == 2; }, std::chrono::seconds(5)));
   gateway.answer(1, actors::Interpretation::Kind::no_effect);
   REQUIRE(eventually([&] { return w.writer->counter(actors::WebhookInbox::kSucceededCounter) == 1; }));
   CHECK(w.writer->counter(actors::WebhookInbox::kPendingCounter) == 0);
-  REQUIRE(eventually([&] { return (*sched)->pending() == 0; }));
+  REQUIRE(eventually([&] { return sched.pending() == 0; }));
   CHECK(gateway.calls() == 2);
-  (*sched)->stop();
+  sched.stop();
   commerce.stop();
 }
