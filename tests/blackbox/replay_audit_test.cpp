@@ -2,6 +2,7 @@
 // the live server (API.md §6), and audit's verdict on a tampered log and on one no correct server writes.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <map>
 #include <string>
 
@@ -50,6 +51,11 @@ TEST_CASE("replay --to-seq shows a cart's quantities and a product's reservation
   define_product(c, "sku-1", 10);
   fill_cart(c, "ana", {{"sku-1", 2}});
   const auto before_change = last_seq(c);
+  // Times are shown to the millisecond: the second change must fall in a later one for --until
+  // (below) to tell the two apart. A server this fast can make both within one.
+  for (const auto ms = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+       std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now()) == ms;) {
+  }
   fill_cart(c, "ana", {{"sku-1", 5}});
   auto order = place_order(c, "ana", {{"sku-1", 5}});
   const std::string data = " --data-dir " + dir.str("data");
