@@ -85,14 +85,15 @@ struct SchedulerState {
 
 using SchedulerActor = caf::stateful_actor<SchedulerState>;
 
+// Plans the next wake-up at `when` (at most kMaxSleep ahead), unless one is planned already at or
+// before it: each planned wake-up is a message through CAF's clock thread, so they are not
+// replaced for nothing.
 void plan_wake(SchedulerActor* self, Micros when) {
   auto& st = self->state;
-  if (when == kNever) {
-    st.planned_wake = kNever;
-    return;
-  }
+  if (when == kNever) return;
   Micros now = st.deps->clock.now_us();
   auto delay = std::chrono::microseconds(std::clamp<Micros>(when - now, 0, std::chrono::microseconds(Scheduler::kMaxSleep).count()));
+  if (st.planned_wake <= now + delay.count()) return;
   st.planned_wake = now + delay.count();
   self->delayed_send(self, delay, Wake{++st.generation});
 }
@@ -177,7 +178,10 @@ caf::behavior scheduler_actor(SchedulerActor* self, ActorDeps* deps, std::shared
         if (s.timers.count(key) || s.in_flight.count(key)) return;  // already known (loaded at start, or told twice)
         s.timers[key].timer = std::move(msg.timer);
         count_pending(s);
-        if (s.running && due < s.planned_wake) plan_wake(self, due);
+        if (!s.running) return;
+        // Due already (a webhook just received): fired now, not through a wake-up.
+        if (due <= s.deps->clock.now_us()) return fire_due(self);
+        if (due < s.planned_wake) plan_wake(self, due);
       },
       [self](Forget& msg) {
         auto& s = self->state;

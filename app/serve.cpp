@@ -96,6 +96,12 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::add_aggregate_messages(caf_config);
   actors::Scheduler::add_messages(caf_config);
   caf_config.set("scheduler.max-threads", 2);
+  // A worker out of work tries its queue and one steal ten times, then sleeps on its condition
+  // variable until a message comes, instead of CAF's default 500 polls 50 us apart: those sleeps
+  // were most of the server's context switches and ~9% of its CPU (bench/README.md, "Typed actor
+  // protocol: after").
+  caf_config.set("work-stealing.aggressive-poll-attempts", std::size_t{10});
+  caf_config.set("work-stealing.moderate-poll-attempts", std::size_t{0});
   caf::actor_system actor_system{caf_config};
   actors::RegistryOptions aggregates;
   aggregates.snapshots.every_events = static_cast<std::uint64_t>(config.snapshots.every_events);
