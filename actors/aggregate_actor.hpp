@@ -120,6 +120,8 @@ struct AggregateContext {
     if (!loaded || (load_error && retryable(load_error->code) && !busy())) load();
   }
 
+  // Inline, on the CAF worker that wakes the actor: a bounded read (its snapshot row and the tail
+  // the snapshot policy bounds), cheaper than a hop to a reader (docs/design.md "Where RocksDB is read").
   void load() {
     std::string k = key();
     loaded = true;

@@ -73,7 +73,8 @@ TimerHandler WebhookProcessor::handler() {
     auto a = std::make_shared<Attempt>();
     a->timer = t;
     a->done = std::move(done);
-    // The timer names the webhook by its dedupe key; its first event and index row are read here.
+    // The timer names the webhook by its dedupe key; its first event and index row are read here,
+    // inline: three point reads (docs/design.md "Where RocksDB is read").
     auto seq = deps_.log.find_dedupe(t.target);
     if (!seq) return a->done(false);
     auto forget_row = [&] {

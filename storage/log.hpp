@@ -1,8 +1,10 @@
 // EventLog: the RocksDB database behind bitacora — column families, opening, and every read.
 // Writes go only through LogWriter (storage/writer.hpp), which owns sequence assignment.
 //
-// Thread-safety: all const reads may be called from any thread concurrently. Reads may block on
-// disk: call them from a blocking pool, never from an I/O or CAF worker thread.
+// Thread-safety: all const reads may be called from any thread concurrently. Reads block their
+// thread (docs/design.md "Where RocksDB is read"): bounded ones — point reads, one stream's tail
+// after its snapshot — may run inline on a CAF worker; scans and listings go to a blocking pool,
+// never an I/O thread, a CAF worker or the log writer.
 // Opened read-only (`OpenMode::read_only`) it can sit beside a running server: the view is the
 // log as durable at one moment, all column families alike, even while the server flushes.
 //
