@@ -151,11 +151,12 @@ void LogWriter::quarantine(QuarantineRequest request) {
 void LogWriter::stop() {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
   cv_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  std::lock_guard join(join_mu_);
+  if (!thread_.joinable() || thread_.get_id() == std::this_thread::get_id()) return;
+  thread_.join();
 }
 
 std::int64_t LogWriter::counter(const std::string& name) const {

@@ -50,7 +50,9 @@ class LogWriter {
   [[nodiscard]] bool try_append(AppendRequest request, AppendCallback done);
   // Kept best-effort: dropped (and counted) when the writer is overloaded or stopped.
   void quarantine(QuarantineRequest request);
-  // Finishes what is queued, then joins the thread. Later appends fail with unavailable.
+  // Finishes what is queued, then joins the thread. Later appends fail with unavailable. Any
+  // thread, any number of times; every caller returns once the thread is gone, except one on the
+  // writer's own thread (a callback), which only asks it to stop.
   void stop();
 
   // False after a failed write, until the writer has recovered (see above).
@@ -93,6 +95,7 @@ class LogWriter {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  std::mutex join_mu_;  // stop() from two threads: one joins, the other waits for it
   std::thread thread_;
 
   // Owned by the writer thread once started.

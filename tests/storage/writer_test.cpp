@@ -183,6 +183,28 @@ TEST_CASE("stopping the writer while its queue is full answers each append once,
   CHECK(stored->size() == static_cast<std::size_t>(by_kind[acknowledged]));  // none acknowledged and lost
 }
 
+TEST_CASE("stop() returns from several threads at once and from a callback on the writer's own thread",
+          "[storage][writer]") {
+  Fixture fx;
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  // A callback runs on the writer's thread: stop() there cannot join itself (that would throw
+  // and abort), it only asks the writer to stop.
+  std::promise<bool> first;
+  writer->append(one_event("test/a", "{}"), [&](Result<storage::AppendOutcome> r) {
+    writer->stop();
+    first.set_value(r.ok());
+  });
+  CHECK(first.get_future().get());
+  std::vector<std::thread> stoppers;
+  for (int i = 0; i < 4; ++i) stoppers.emplace_back([&] { writer->stop(); });
+  for (auto& t : stoppers) t.join();
+  std::promise<bool> after;
+  writer->append(one_event("test/a", "{}"), [&](Result<storage::AppendOutcome> r) { after.set_value(r.ok()); });
+  CHECK_FALSE(after.get_future().get());  // the writer is gone: refused, and answered
+  CHECK(*log->last_seq() == 1);
+}
+
 TEST_CASE("a duplicate dedupe key appends nothing and names the original", "[storage][writer]") {
   Fixture fx;
   auto log = fx.open();
