@@ -32,70 +32,43 @@
 
 namespace bitacora::snapshots {
 
-struct ProductAggregate {
-  using State = domain::ProductState;
-  using Event = domain::ProductEvent;
+// What the aggregates an actor owns share: the domain's fold and event codec (found by overload on
+// their types), a snapshot state codec, and a key that is one strong id of the state (`Key`).
+template <class S, class E, auto Key, auto DecodeEvent, auto DecodeState>
+struct OwnedAggregate {
+  using State = S;
+  using Event = E;
+
+  static State initial(std::string_view key) {
+    State s;
+    s.*Key = std::remove_cvref_t<decltype(s.*Key)>(std::string(key));
+    return s;
+  }
+  static const std::string& key_of(const State& s) { return (s.*Key).value(); }
+  static void apply(State& s, Event e) { domain::apply_in_place(s, std::move(e)); }
+  static Result<Event> decode_event(std::string_view type, std::string_view json) { return DecodeEvent(type, json); }
+  static std::string_view event_type(const Event& e) { return domain::type_of(e); }
+  static std::string encode_event(const Event& e) { return domain::to_json(e); }
+  static std::string state_json(const State& s) { return snapshots::state_json(s); }
+  static Result<State> decode_state(std::string_view json) { return DecodeState(json); }
+};
+
+struct ProductAggregate : OwnedAggregate<domain::ProductState, domain::ProductEvent, &domain::ProductState::sku,
+                                         domain::decode_product_event, decode_product_state> {
   static constexpr std::string_view kName = "product";
   static constexpr std::string_view kStreamPrefix = events::kProductStreamPrefix;
-
-  static State initial(std::string_view key) {
-    State s;
-    s.sku = Sku(std::string(key));
-    return s;
-  }
-  static const std::string& key_of(const State& s) { return s.sku.value(); }
-  static void apply(State& s, Event e) { domain::apply_in_place(s, std::move(e)); }
-  static Result<Event> decode_event(std::string_view type, std::string_view json) {
-    return domain::decode_product_event(type, json);
-  }
-  static std::string_view event_type(const Event& e) { return domain::type_of(e); }
-  static std::string encode_event(const Event& e) { return domain::to_json(e); }
-  static std::string state_json(const State& s) { return snapshots::state_json(s); }
-  static Result<State> decode_state(std::string_view json) { return decode_product_state(json); }
 };
 
-struct CartAggregate {
-  using State = domain::CartState;
-  using Event = domain::CartEvent;
+struct CartAggregate : OwnedAggregate<domain::CartState, domain::CartEvent, &domain::CartState::user, domain::decode_cart_event,
+                                      decode_cart_state> {
   static constexpr std::string_view kName = "cart";
   static constexpr std::string_view kStreamPrefix = events::kCartStreamPrefix;
-
-  static State initial(std::string_view key) {
-    State s;
-    s.user = UserId(std::string(key));
-    return s;
-  }
-  static const std::string& key_of(const State& s) { return s.user.value(); }
-  static void apply(State& s, Event e) { domain::apply_in_place(s, std::move(e)); }
-  static Result<Event> decode_event(std::string_view type, std::string_view json) {
-    return domain::decode_cart_event(type, json);
-  }
-  static std::string_view event_type(const Event& e) { return domain::type_of(e); }
-  static std::string encode_event(const Event& e) { return domain::to_json(e); }
-  static std::string state_json(const State& s) { return snapshots::state_json(s); }
-  static Result<State> decode_state(std::string_view json) { return decode_cart_state(json); }
 };
 
-struct OrderAggregate {
-  using State = domain::OrderState;
-  using Event = domain::OrderEvent;
+struct OrderAggregate : OwnedAggregate<domain::OrderState, domain::OrderEvent, &domain::OrderState::reference,
+                                       domain::decode_order_event, decode_order_state> {
   static constexpr std::string_view kName = "order";
   static constexpr std::string_view kStreamPrefix = events::kOrderStreamPrefix;
-
-  static State initial(std::string_view key) {
-    State s;
-    s.reference = OrderRef(std::string(key));
-    return s;
-  }
-  static const std::string& key_of(const State& s) { return s.reference.value(); }
-  static void apply(State& s, Event e) { domain::apply_in_place(s, std::move(e)); }
-  static Result<Event> decode_event(std::string_view type, std::string_view json) {
-    return domain::decode_order_event(type, json);
-  }
-  static std::string_view event_type(const Event& e) { return domain::type_of(e); }
-  static std::string encode_event(const Event& e) { return domain::to_json(e); }
-  static std::string state_json(const State& s) { return snapshots::state_json(s); }
-  static Result<State> decode_state(std::string_view json) { return decode_order_state(json); }
 };
 
 // A webhook's stream, folded to read it (audit, replay) into its summary: the row the `webhooks`
