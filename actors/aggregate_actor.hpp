@@ -16,12 +16,13 @@
 // when idle (it snapshots any unsnapshotted tail, leaves the registry, forwards what still reaches
 // it to its successor and quits) and routes every message to it.
 //
-// K (actors/traits.hpp) provides: State, Event, Command, View; kName, kStreamPrefix,
-// kTakesCommands; initial(key); apply(State&, const Event&); decode(const events::Envelope&) and
-// decode_event(type, json); encode(key, const Event&) → storage::NewEvent; decide(const State&,
-// const Command&); view_of(const State&); slice(const State&, const OrderRef&) (what a holder
-// needs); decorate(key, const State& after, storage::AppendRequest&); encode_state/decode_state,
-// key_of(State) (key_of(initial(k)) == k: the actor keeps its key only in its state), weight(State).
+// K (actors/traits.hpp) provides its aggregate's descriptor (snapshots/aggregates.hpp): State,
+// Event, kName, kStreamPrefix, initial(key), key_of(State) (key_of(initial(k)) == k: the actor keeps
+// its key only in its state), apply(State&, Event), decode_event(type, json), event_type and
+// encode_event, state_json/decode_state; and besides: Command, View, kTakesCommands;
+// encode(key, const Event&) → storage::NewEvent; decide(const State&, const Command&);
+// view_of(const State&); slice(const State&, const OrderRef&) (what a holder needs);
+// decorate(key, const State& after, storage::AppendRequest&); weight(State).
 #pragma once
 
 #include <caf/all.hpp>
@@ -135,9 +136,9 @@ struct AggregateContext {
     for (const auto& stored : *evs) {
       // Built only on failure, from `k`: after a bad event the state may name another stream.
       auto at = [&] { return std::string(K::kStreamPrefix) + k + " v" + std::to_string(stored.envelope.stream_version); };
-      auto ev = K::decode(stored.envelope);
+      auto ev = K::decode_event(stored.envelope.type, stored.envelope.data);
       if (!ev) return fail_load(k, {Errc::data_loss, at() + ": " + ev.error().message});
-      K::apply(state, *ev);
+      K::apply(state, std::move(*ev));
       // The state carries the key (key()), so an event naming another one must not move it.
       if (key() != k) return fail_load(k, {Errc::data_loss, at() + " names another stream"});
       version = stored.envelope.stream_version;
@@ -175,7 +176,7 @@ struct AggregateContext {
   void write_snapshot() {
     if (!loaded || load_error || version == snapshot_version) return;
     storage::AppendRequest req;
-    req.snapshot_puts.emplace_back(stream(), snapshots::encode_snapshot({version, K::encode_state(state)}));
+    req.snapshot_puts.emplace_back(stream(), snapshots::encode_snapshot({version, K::state_json(state)}));
     auto* metrics = &deps().metrics;
     // Best effort: a busy writer refuses it rather than let snapshots crowd out appends; the
     // next due point tries again.

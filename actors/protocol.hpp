@@ -13,7 +13,8 @@
 // Release<K>{hold}. From the registry: Retire<K>{token} and Leave<K>{}.
 //
 // Wire forms: events travel as the log stores them (envelope type + JSON), states as their
-// snapshot JSON (snapshots/state_codec.hpp), so a message decodes exactly as the log would. In
+// snapshot JSON, both through the aggregate's descriptor (snapshots/aggregates.hpp), so a message
+// decodes exactly as the log would. In
 // one process nothing is serialized: CAF passes the structs themselves.
 #pragma once
 
@@ -30,7 +31,7 @@
 #include "domain/errors.hpp"
 #include "domain/order.hpp"
 #include "domain/product.hpp"
-#include "snapshots/state_codec.hpp"
+#include "snapshots/aggregates.hpp"
 #include "storage/append.hpp"
 #include "support/result.hpp"
 #include "support/time.hpp"
@@ -233,21 +234,12 @@ struct Snap {
   S value{};
 };
 
-struct SnapCodec {
-  static std::string encode(const domain::ProductState& s) { return snapshots::state_json(s); }
-  static std::string encode(const domain::CartState& s) { return snapshots::state_json(s); }
-  static std::string encode(const domain::OrderState& s) { return snapshots::state_json(s); }
-};
-
 template <class Inspector, class S>
 typename Inspector::result_type inspect(Inspector& f, Snap<S>& x) {
+  using D = snapshots::AggregateOf<S>;
   struct Codec {
-    static std::string encode(const S& s) { return SnapCodec::encode(s); }
-    static Result<S> decode(std::string_view json) {
-      if constexpr (std::is_same_v<S, domain::ProductState>) return snapshots::decode_product_state(json);
-      else if constexpr (std::is_same_v<S, domain::CartState>) return snapshots::decode_cart_state(json);
-      else return snapshots::decode_order_state(json);
-    }
+    static std::string encode(const S& s) { return D::state_json(s); }
+    static Result<S> decode(std::string_view json) { return D::decode_state(json); }
   };
   return wire::inspect_as_text<Inspector, Codec>(f, x.value);
 }
@@ -263,7 +255,7 @@ typename Inspector::result_type inspect(Inspector& f, Events<K>& x) {
   if constexpr (Inspector::reads_state) {
     std::vector<std::pair<std::string, std::string>> stored;
     stored.reserve(x.items.size());
-    for (const auto& e : x.items) stored.emplace_back(std::string(domain::type_of(e)), domain::to_json(e));
+    for (const auto& e : x.items) stored.emplace_back(std::string(K::event_type(e)), K::encode_event(e));
     return f(caf::meta::type_name("bitacora.Events"), stored);
   } else {
     std::vector<std::pair<std::string, std::string>> stored;

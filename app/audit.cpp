@@ -12,8 +12,8 @@
 #include "app/audit_state.hpp"
 #include "events/catalog_events.hpp"
 #include "events/order_events.hpp"
+#include "snapshots/aggregates.hpp"
 #include "snapshots/snapshot.hpp"
-#include "snapshots/state_codec.hpp"
 #include "storage/keys.hpp"
 #include "storage/log.hpp"
 #include "support/crypto.hpp"
@@ -169,17 +169,18 @@ class Pass {
     }
   }
 
-  // Products are folded here rather than by snapshots::apply_event, so that each event is decoded
-  // once and checked against the state it follows, and the stock invariants after it: a lookup
-  // or two per event, never a pass over the reservations, as a popular product holds thousands.
-  // Folded even when it does not fit, as the live actor did.
+  // Products are folded here rather than by snapshots::apply_event, though through the same
+  // descriptor, so that each event is decoded once and checked against the state it follows, and
+  // the stock invariants after it: a lookup or two per event, never a pass over the reservations,
+  // as a popular product holds thousands. Folded even when it does not fit, as the live actor did.
   template <class At>
   Status fold_product(const At& at, const events::EnvelopeView& e, domain::ProductState& p) {
-    auto ev = domain::decode_product_event(e.type, e.data);
+    using Product = snapshots::ProductAggregate;
+    auto ev = Product::decode_event(e.type, e.data);
     if (!ev) return ev.error();
     if (auto why = domain::misfit(p, *ev)) f_.violation(at() + ": " + *why);
     if (const auto* c = std::get_if<events::ReservationConfirmed>(&*ev)) count_confirmation(at, c->order_reference, p.sku);
-    domain::apply_in_place(p, std::move(*ev));
+    Product::apply(p, std::move(*ev));
     if (p.on_hand < 0 || p.reserved < 0 || p.reserved > p.on_hand)
       f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p.on_hand) + ", reserved " +
                    std::to_string(p.reserved) + ")");

@@ -18,12 +18,6 @@ bool parse(std::string_view text, CancelledBy& out) noexcept { return kCancelled
 std::string_view to_string(AttentionReason reason) noexcept { return kAttentionReasons(reason); }
 bool parse(std::string_view text, AttentionReason& out) noexcept { return kAttentionReasons.parse(text, out); }
 
-void fields(auto& io, Is<OrderLine> auto& e) {
-  io("sku", e.sku);
-  io("quantity", e.quantity);
-  io("price_in_cents", e.price_in_cents);
-}
-
 void fields(auto& io, Is<OrderPlaced> auto& e) {
   io("reference", e.reference);
   io("user", e.user);

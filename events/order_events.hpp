@@ -6,9 +6,11 @@
 // domain never branches on it. Pure value code; thread-safe.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "events/ids.hpp"
@@ -32,6 +34,16 @@ struct OrderLine {
   std::int64_t price_in_cents = 0;  // per unit
   friend bool operator==(const OrderLine&, const OrderLine&) = default;
 };
+
+// A line's members, listed once for every JSON form that holds lines — OrderPlaced's and the
+// order state's (snapshots/state_codec.cpp) — in the `fields` idiom of events/json_fields.hpp.
+template <class IO, class Line>
+  requires std::same_as<std::remove_const_t<Line>, OrderLine>
+void fields(IO& io, Line& line) {
+  io("sku", line.sku);
+  io("quantity", line.quantity);
+  io("price_in_cents", line.price_in_cents);
+}
 
 // Checkout placed the order; its stock is reserved on the products' streams in the same batch.
 struct OrderPlaced {

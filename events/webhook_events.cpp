@@ -6,7 +6,7 @@
 namespace bitacora::events {
 
 std::string webhook_stream(std::string_view dedupe_key) {
-  std::string s = "webhook/";
+  std::string s(kWebhookStreamPrefix);
   s += dedupe_key;
   return s;
 }

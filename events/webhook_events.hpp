@@ -78,7 +78,8 @@ struct WebhookRetryRequested {
 [[nodiscard]] Result<WebhookFailed> webhook_failed_from_json(std::string_view json);
 [[nodiscard]] Result<WebhookRetryRequested> webhook_retry_requested_from_json(std::string_view json);
 
-// The stream a webhook's events live on.
+// The stream a webhook's events live on: `webhook/<dedupe key>`.
+inline constexpr std::string_view kWebhookStreamPrefix = "webhook/";
 [[nodiscard]] std::string webhook_stream(std::string_view dedupe_key);
 
 }  // namespace bitacora::events

@@ -6,7 +6,6 @@
 #include <type_traits>
 #include <set>
 #include <utility>
-#include <vector>
 
 #include "events/json_fields.hpp"
 #include "support/json_writer.hpp"
@@ -16,8 +15,8 @@ namespace bitacora::snapshots {
 namespace {
 
 // Reads the members of one JSON object: through events::json::FieldReader for what it knows
-// (strings, ids, integers, enums, maps to integers), by hand for what it does not (bool, an
-// array of lines or of strings, null-or-object). The first miss stops every later read and is
+// (strings, ids, integers, enums, maps to integers, arrays of objects with their own `fields`,
+// such as order lines), by hand for what it does not (bool, an array of strings, null-or-object). The first miss stops every later read and is
 // remembered, so a decoder reads all its fields, checks once, and can name the bad one.
 class StateReader {
  public:
@@ -35,23 +34,6 @@ class StateReader {
   void operator()(std::string_view k, bool& out) {
     if (!ok_) return;
     if (fields_.member(k).get_bool().get(out) != simdjson::SUCCESS) fail(k);
-  }
-
-  void operator()(std::string_view k, std::vector<events::OrderLine>& out) {
-    if (!ok_) return;
-    simdjson::ondemand::array items;
-    if (fields_.member(k).get_array().get(items) != simdjson::SUCCESS) return fail(k);
-    for (auto item : items) {
-      simdjson::ondemand::object fields;
-      if (item.get_object().get(fields) != simdjson::SUCCESS) return fail(k);
-      StateReader line(fields);
-      events::OrderLine l;
-      line("sku", l.sku);
-      line("quantity", l.quantity);
-      line("price_in_cents", l.price_in_cents);
-      if (!line.ok()) return fail(k);
-      out.push_back(std::move(l));
-    }
   }
 
   void operator()(std::string_view k, std::set<std::string>& out) {
@@ -129,14 +111,6 @@ class StateWriter {
   template <class T>
   void operator()(std::string_view k, const T& v) { fields_(k, v); }
   void operator()(std::string_view k, bool v) { w_.field(k, v); }
-  void operator()(std::string_view k, const std::vector<events::OrderLine>& lines) {
-    w_.key(k).begin_array();
-    for (const auto& l : lines) {
-      w_.begin_object().field("sku", l.sku.value()).field("quantity", l.quantity).field("price_in_cents", l.price_in_cents);
-      w_.end_object();
-    }
-    w_.end_array();
-  }
   void operator()(std::string_view k, const std::set<std::string>& items) {
     w_.key(k).begin_array();
     for (const auto& item : items) w_.value(item);

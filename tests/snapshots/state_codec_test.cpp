@@ -162,6 +162,11 @@ TEST_CASE("a placed order without a payment survives encode and decode unchanged
   CHECK_THAT(json, Contains("\"payment\":null"));
   CHECK_THAT(json, Contains("\"applied_payments\":[]"));
   CHECK_THAT(json, Contains("\"expires_at\":\"" + format_rfc3339(kExpiresAt) + "\""));
+  // Lines as OrderPlaced writes them: both take their fields from events::OrderLine's one list.
+  const std::string lines = R"("lines":[{"sku":"mug","quantity":2,"price_in_cents":1500},)"
+                            R"({"sku":"cup","quantity":1,"price_in_cents":700}])";
+  CHECK_THAT(json, Contains(lines));
+  CHECK_THAT(events::to_json(placement()), Contains(lines));
 
   auto back = decode_order_state(json);
   REQUIRE(back.ok());
