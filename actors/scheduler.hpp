@@ -65,7 +65,7 @@ class Scheduler {
   // A timer row was deleted by someone else's batch: forget it.
   void forget(std::string key);
   // True once the scheduler has taken the timers it loaded and handed each overdue one to its
-  // handler. pending() counts from then: before, it is 0 whatever was loaded.
+  // handler. Before, pending() counts only the rows it was told of, whatever the log holds.
   [[nodiscard]] bool started() const noexcept { return shared_->started.load(); }
   // Timers waiting or being handled.
   [[nodiscard]] std::size_t pending() const noexcept { return shared_->pending.load(); }

@@ -20,47 +20,15 @@
 #include "storage/writer.hpp"
 #include "support/crypto.hpp"
 #include "tests/harness/temp_dir.hpp"
+#include "tests/storage/writer_fixture.hpp"
 
 using namespace bitacora;
-using bitacora::testing::TempDir;
+using namespace bitacora::testing;
 
-namespace {
-
-storage::AppendRequest one_event(const std::string& stream, const std::string& data) {
-  storage::AppendRequest r;
-  r.events.push_back({stream, "TestHappened", data});
-  return r;
-}
-
-Result<storage::AppendOutcome> append_and_wait(storage::LogWriter& w, storage::AppendRequest r) {
-  std::promise<Result<storage::AppendOutcome>> p;
-  auto f = p.get_future();
-  w.append(std::move(r), [&p](Result<storage::AppendOutcome> out) { p.set_value(std::move(out)); });
-  return f.get();
-}
-
-struct Fixture {
-  TempDir dir;
-  storage::LogOptions options;
-  metrics::Registry metrics;
-  Fixture() { options.dir = dir.str("db"); }
-  std::unique_ptr<storage::EventLog> open() {
-    auto log = storage::EventLog::open(options);
-    REQUIRE(log.ok());
-    return std::move(log).value();
-  }
-  std::unique_ptr<storage::LogWriter> writer(storage::EventLog& log) {
-    auto w = storage::LogWriter::start(log, SystemClock::instance(), metrics);
-    REQUIRE(w.ok());
-    return std::move(w).value();
-  }
-};
-
-}  // namespace
 
 TEST_CASE("every append acknowledged by concurrent appenders is readable after reopening, densely sequenced",
           "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   constexpr int kThreads = 8, kPerThread = 250;
   std::mutex mu;
   std::map<events::Seq, std::string> acked;  // seq → data
@@ -104,109 +72,8 @@ TEST_CASE("every append acknowledged by concurrent appenders is readable after r
   CHECK(*log->last_seq() == kThreads * kPerThread);
 }
 
-TEST_CASE("stopping the writer while its queue is full answers each append once, and stores exactly those acknowledged",
-          "[storage][writer]") {
-  // Appenders that never wait outrun the fsync'd writer until its queue is full, and go on being
-  // refused for overload while stop() runs; appends after it are refused as shutting down, those
-  // queued before it are written. (Under ThreadSanitizer, this is the test that showed a refusal
-  // reading stopping_ after the writer's lock was released, racing with stop().)
-  constexpr int kThreads = 3, kPerThread = 100'000;
-  enum Kind : int { unanswered, acknowledged, overloaded, shutting_down, other };
-  struct Answer {
-    std::atomic<int> count{0};
-    std::atomic<int> kind{unanswered};
-    std::atomic<events::Seq> seq{0};
-  };
-  std::vector<Answer> answers(kThreads * kPerThread);  // by request id, t * kPerThread + i
-  std::atomic<int> refused_for_overload{0}, threads_done{0};
-  Fixture fx;
-  {
-    auto log = fx.open();
-    auto writer = fx.writer(*log);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&, t] {
-        for (int i = 0; i < kPerThread; ++i) {
-          const int id = t * kPerThread + i;
-          writer->append(one_event("test/" + std::to_string(t), "{\"id\":" + std::to_string(id) + "}"),
-                         [&answers, &refused_for_overload, id](Result<storage::AppendOutcome> r) {
-                           auto& a = answers[static_cast<std::size_t>(id)];
-                           if (r) {
-                             a.seq = r->first_seq;
-                             a.kind = acknowledged;
-                           } else if (r.error().message == "the log writer is overloaded") {
-                             a.kind = overloaded;
-                             ++refused_for_overload;
-                           } else {
-                             a.kind = r.error().message == "the log is shutting down" ? shutting_down : other;
-                           }
-                           ++a.count;
-                         });
-        }
-        ++threads_done;
-      });
-    }
-    // Polled, not slept on: stop() comes once the queue has been full for a while, while appends
-    // are still being refused for it.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (refused_for_overload < 1000 && threads_done < kThreads && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    writer->stop();
-    for (auto& t : threads) t.join();
-  }
-
-  std::map<int, int> by_kind;
-  for (const auto& a : answers) {
-    REQUIRE(a.count.load() == 1);  // every append answered, once
-    ++by_kind[a.kind.load()];
-  }
-  INFO("acknowledged " << by_kind[acknowledged] << ", overloaded " << by_kind[overloaded] << ", shutting down "
-                       << by_kind[shutting_down]);
-  CHECK(by_kind[other] == 0);
-  CHECK(by_kind[acknowledged] > 0);
-  CHECK(by_kind[overloaded] > 0);      // stop() came while appends were refused for overload
-  CHECK(by_kind[shutting_down] > 0);   // and appends went on after it
-
-  auto log = fx.open();
-  auto stored = log->read_from(1, answers.size() + 1);
-  REQUIRE(stored.ok());
-  std::vector<bool> seen(answers.size(), false);
-  for (const auto& ev : *stored) {
-    const auto& data = ev.envelope.data;
-    const auto id = static_cast<std::size_t>(std::stoi(data.substr(data.find(':') + 1)));
-    REQUIRE(id < answers.size());
-    CHECK_FALSE(seen[id]);  // none stored twice
-    seen[id] = true;
-    CHECK(answers[id].kind.load() == acknowledged);  // none stored that was refused
-    CHECK(answers[id].seq.load() == ev.seq);
-  }
-  CHECK(stored->size() == static_cast<std::size_t>(by_kind[acknowledged]));  // none acknowledged and lost
-}
-
-TEST_CASE("stop() returns from several threads at once and from a callback on the writer's own thread",
-          "[storage][writer]") {
-  Fixture fx;
-  auto log = fx.open();
-  auto writer = fx.writer(*log);
-  // A callback runs on the writer's thread: stop() there cannot join itself (that would throw
-  // and abort), it only asks the writer to stop.
-  std::promise<bool> first;
-  writer->append(one_event("test/a", "{}"), [&](Result<storage::AppendOutcome> r) {
-    writer->stop();
-    first.set_value(r.ok());
-  });
-  CHECK(first.get_future().get());
-  std::vector<std::thread> stoppers;
-  for (int i = 0; i < 4; ++i) stoppers.emplace_back([&] { writer->stop(); });
-  for (auto& t : stoppers) t.join();
-  std::promise<bool> after;
-  writer->append(one_event("test/a", "{}"), [&](Result<storage::AppendOutcome> r) { after.set_value(r.ok()); });
-  CHECK_FALSE(after.get_future().get());  // the writer is gone: refused, and answered
-  CHECK(*log->last_seq() == 1);
-}
-
 TEST_CASE("a duplicate dedupe key appends nothing and names the original", "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   auto req = one_event("webhook/k1", "{}");
@@ -222,7 +89,7 @@ TEST_CASE("a duplicate dedupe key appends nothing and names the original", "[sto
 }
 
 TEST_CASE("duplicates inside one batch are recognised against each other", "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   std::vector<std::future<Result<storage::AppendOutcome>>> futures;
@@ -249,7 +116,7 @@ TEST_CASE("duplicates inside one batch are recognised against each other", "[sto
 }
 
 TEST_CASE("an append whose expected version is stale is refused and appends nothing", "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   REQUIRE(append_and_wait(*writer, one_event("cart/u1", "{}")).ok());
@@ -265,7 +132,7 @@ TEST_CASE("an append whose expected version is stale is refused and appends noth
 }
 
 TEST_CASE("streams whose names share a prefix up to a NUL never read each other's events", "[storage][keys]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   const std::string victim = "cart/victim", forged("cart/victim\0ZZ", 14), escaped("cart/victim\1\1", 13);
@@ -284,7 +151,7 @@ TEST_CASE("streams whose names share a prefix up to a NUL never read each other'
 
 TEST_CASE("after a failed WAL write the writer answers unavailable, then reopens the log and goes on when writes fit again",
           "[storage][writer][faults]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   for (int i = 0; i < 5; ++i) REQUIRE(append_and_wait(*writer, one_event("test/a", "{}")).ok());
@@ -321,7 +188,7 @@ TEST_CASE("after a failed WAL write the writer answers unavailable, then reopens
 }
 
 TEST_CASE("the quarantine keeps at most its configured number of records, dropping the oldest", "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   fx.options.quarantine_max_events = 5;
   auto log = fx.open();
   {
@@ -339,7 +206,7 @@ TEST_CASE("the quarantine keeps at most its configured number of records, droppi
 }
 
 TEST_CASE("counters move with their appends and survive a reopen", "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   {
     auto log = fx.open();
     auto writer = fx.writer(*log);
@@ -358,7 +225,7 @@ TEST_CASE("counters move with their appends and survive a reopen", "[storage][wr
 }
 
 TEST_CASE("a read-only open sits beside a writer and sees what was durable when it opened", "[storage]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   REQUIRE(append_and_wait(*writer, one_event("s/1", "{\"a\":1}")).ok());
@@ -372,7 +239,7 @@ TEST_CASE("a read-only open sits beside a writer and sees what was durable when 
 
 TEST_CASE("timers are stored with their event, in due order, and deleted with the event they cause",
           "[storage][writer][timers]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   auto place = one_event("order/B", "{}");
@@ -402,7 +269,7 @@ TEST_CASE("timers are stored with their event, in due order, and deleted with th
 }
 
 TEST_CASE("each stored event holds the hash of the one before it, across batches and restarts", "[storage][chain]") {
-  Fixture fx;
+  WriterFixture fx;
   {
     auto log = fx.open();
     auto writer = fx.writer(*log);
@@ -437,7 +304,7 @@ TEST_CASE("each stored event holds the hash of the one before it, across batches
 }
 
 TEST_CASE("an append reports the version it left every stream at, and snapshot rows ride in its batch", "[storage][writer]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   REQUIRE(append_and_wait(*writer, one_event("p/a", "{}")).ok());
@@ -469,7 +336,7 @@ TEST_CASE("an append reports the version it left every stream at, and snapshot r
 // with that last event (the chain head), never a gap or a row from another moment.
 TEST_CASE("a read-only view opened while the server flushes and drops WAL files sees the log at one moment",
           "[storage][read_only]") {
-  Fixture fx;
+  WriterFixture fx;
   auto log = fx.open();
   auto writer = fx.writer(*log);
   std::atomic<bool> stop{false};
