@@ -146,7 +146,7 @@ typename Inspector::result_type inspect(Inspector& f, StockShortage& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DomainError& x) {
   return f(caf::meta::type_name("bitacora.DomainError"), x.code, x.message, x.sku, x.requested, x.available, x.on_hand,
-           x.reserved, x.current_version, x.shortages);
+           x.reserved, x.current_version, x.shortages, x.reason, x.field);
 }
 
 // Product commands.
