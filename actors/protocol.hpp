@@ -6,7 +6,7 @@
 // so both `request(…).then(…)` from an actor and `send_as` from a Caller (actors/caller.hpp) work):
 //   Get<K>{key, ask, token}                     → Got<K>{ask, view, version, error}
 //   Command<K>{key, ask, command}               → Decided<K>{ask, view | DomainError | Error}
-//   Hold<K>{key, ask, hold, mode, order, lease} → Held<K>{ask, hold, slice, version, error}
+//   Hold<K>{key, ask, hold, mode, order, lease, user} → Held<K>{ask, hold, slice, version, error}
 // Requests name their key, so a registry's router (Registry::serve) can take them from another
 // node and pass them to the key's actor there, keeping the original sender.
 // Then, from the holder: Commit<K>{hold, events, head} (its batch is durable: apply and let go) or
@@ -28,6 +28,8 @@
 #include <vector>
 
 #include "domain/cart.hpp"
+#include "domain/coupon.hpp"
+#include "domain/delivery.hpp"
 #include "domain/errors.hpp"
 #include "domain/order.hpp"
 #include "domain/product.hpp"
@@ -112,6 +114,20 @@ typename Inspector::result_type inspect_as_text(Inspector& f, T& x) {
   }
 }
 
+// A member whose wire form is its codec's text (inspect_as_text), to inspect beside others.
+template <class Codec, class T>
+struct AsText {
+  T& x;
+};
+template <class Codec, class T>
+AsText<Codec, T> as_text(const T& x) {
+  return {const_cast<T&>(x)};
+}
+template <class Inspector, class Codec, class T>
+typename Inspector::result_type inspect(Inspector& f, AsText<Codec, T>& t) {
+  return inspect_as_text<Inspector, Codec>(f, t.x);
+}
+
 }  // namespace bitacora::wire
 
 // -- the domain's values, as they cross a wire (ADL finds these beside their types) ------------
@@ -189,6 +205,42 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ClearCart& x) {
   return f(caf::meta::type_name("ClearCart"), x.reason);
 }
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, AttachCoupon& x) {
+  return f(caf::meta::type_name("AttachCoupon"), x.code);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RemoveCoupon&) {
+  return f(caf::meta::type_name("RemoveCoupon"));
+}
+
+// Coupon and delivery zone commands: a definition travels as its event's stored JSON.
+template <class E, auto Decode>
+struct EventText {
+  static std::string encode(const E& e) { return events::to_json(e); }
+  static Result<E> decode(std::string_view json) { return Decode(json); }
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DefineCoupon& x) {
+  return wire::inspect_as_text<Inspector, EventText<events::CouponDefined, events::coupon_defined_from_json>>(f, x.terms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HoldCouponUse& x) {
+  return f(caf::meta::type_name("HoldCouponUse"), x.order_reference, x.user);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ConfirmCouponUse& x) {
+  return f(caf::meta::type_name("ConfirmCouponUse"), x.order_reference);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ReleaseCouponUse& x) {
+  return f(caf::meta::type_name("ReleaseCouponUse"), x.order_reference, x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DefineDeliveryZone& x) {
+  return wire::inspect_as_text<Inspector, EventText<events::DeliveryZoneDefined, events::delivery_zone_defined_from_json>>(
+      f, x.terms);
+}
 
 }  // namespace bitacora::domain
 
@@ -225,6 +277,23 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ProductView& x) {
   return f(caf::meta::type_name("bitacora.ProductView"), x.sku, x.name, x.price_in_cents, x.currency, x.on_hand, x.reserved,
            x.defined);
+}
+
+// A coupon without who holds its uses (a popular coupon is held by thousands of orders): what the
+// API shows of it.
+struct CouponView {
+  CouponCode code;
+  bool defined = false;
+  events::CouponDefined terms{};
+  std::int64_t used = 0;
+  std::int64_t held = 0;
+};
+[[nodiscard]] CouponView view_of(const domain::CouponState& c);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CouponView& x) {
+  auto terms = wire::as_text<domain::EventText<events::CouponDefined, events::coupon_defined_from_json>>(x.terms);
+  return f(caf::meta::type_name("bitacora.CouponView"), x.code, x.defined, x.used, x.held, terms);
 }
 
 // A state whose wire form is its snapshot JSON (cart and order states are their own views; a
@@ -300,6 +369,7 @@ struct Hold {
   HoldMode mode = HoldMode::exclusive;
   OrderRef order{};  // whose part of the state the slice keeps (a product's reservation)
   Micros lease_us = 0;  // 0: the registry's default
+  UserId user{};        // the order's shopper, where the slice keeps theirs too (a coupon's uses)
 };
 
 template <class K>
@@ -376,7 +446,7 @@ typename Inspector::result_type inspect(Inspector& f, Command<K>& x) {
 }
 template <class Inspector, class K>
 typename Inspector::result_type inspect(Inspector& f, Hold<K>& x) {
-  return f(caf::meta::type_name("Hold"), x.key, x.ask, x.hold, x.mode, x.order, x.lease_us);
+  return f(caf::meta::type_name("Hold"), x.key, x.ask, x.hold, x.mode, x.order, x.lease_us, x.user);
 }
 template <class Inspector, class K>
 typename Inspector::result_type inspect(Inspector& f, Commit<K>& x) {

@@ -156,9 +156,9 @@ std::variant<std::int64_t, CouponRefusal> check_coupon(const CouponState& coupon
   if (t.valid_from && now < *t.valid_from) return CouponRefusal::not_yet_valid;
   if (t.valid_until && now >= *t.valid_until) return CouponRefusal::expired;
   if (t.currency && !currency_equal(*t.currency, currency)) return CouponRefusal::currency;
-  __int128 subtotal = 0, eligible = 0;
+  Wide subtotal = 0, eligible = 0;
   for (const auto& line : lines) {
-    const __int128 amount = static_cast<__int128>(line.quantity) * line.price_in_cents;
+    const Wide amount = static_cast<Wide>(line.quantity) * line.price_in_cents;
     subtotal += amount;
     if (!t.skus || std::binary_search(t.skus->begin(), t.skus->end(), line.sku)) eligible += amount;
   }
@@ -169,8 +169,8 @@ std::variant<std::int64_t, CouponRefusal> check_coupon(const CouponState& coupon
   if (t.min_subtotal_in_cents && subtotal < *t.min_subtotal_in_cents) return CouponRefusal::min_subtotal;
   if (t.max_uses && coupon.used + coupon.held >= *t.max_uses) return CouponRefusal::exhausted;
   if (t.max_uses_per_user && coupon.uses_of(user) >= *t.max_uses_per_user) return CouponRefusal::per_user_limit;
-  const __int128 discount =
-      t.kind == events::DiscountKind::percent ? eligible * t.value / 100 : std::min<__int128>(t.value, eligible);
+  const Wide discount =
+      t.kind == events::DiscountKind::percent ? eligible * t.value / 100 : std::min<Wide>(t.value, eligible);
   return static_cast<std::int64_t>(discount);
 }
 

@@ -30,13 +30,15 @@ namespace bitacora::domain {
 // or nothing when `text` is not a code.
 [[nodiscard]] std::optional<CouponCode> normalize_coupon_code(std::string_view text);
 
+using CouponHolds = boost::unordered_flat_map<OrderRef, UserId, std::hash<OrderRef>>;  // order → its shopper
+
 struct CouponState {
   CouponCode code{};  // set by whoever creates the state (the actor, from its key)
   bool defined = false;
   events::CouponDefined terms{};  // the last definition
   std::int64_t used = 0;          // uses confirmed by paid orders
   std::int64_t held = 0;          // uses held by orders waiting for payment (all of them, in a slice too)
-  boost::unordered_flat_map<OrderRef, UserId, std::hash<OrderRef>> holds{};        // order → its shopper
+  CouponHolds holds{};
   boost::unordered_flat_map<UserId, std::int64_t, std::hash<UserId>> uses_by_user{};  // used + held
   std::uint64_t version = 0;
 
@@ -101,8 +103,9 @@ enum class CouponRefusal {
 
 // Whether the coupon applies to `lines` (in `currency`) for `user` at `now`, and its discount:
 // percent → floor(eligible × value / 100); fixed → min(value, eligible); eligible = the lines
-// whose sku the coupon names (all lines when it names none). Checked in the order of
-// CouponRefusal but `exhausted` and `per_user_limit` come last (they change; terms do not).
+// whose sku the coupon names (all lines when it names none). Checked in this order: unknown,
+// inactive, not_yet_valid, expired, currency, no_eligible_items, min_subtotal, then the counts
+// (exhausted, per_user_limit) last, since they change while terms do not.
 [[nodiscard]] std::variant<std::int64_t, CouponRefusal> check_coupon(const CouponState& coupon, const UserId& user,
                                                                      const std::vector<CouponLine>& lines,
                                                                      std::string_view currency, Micros now);

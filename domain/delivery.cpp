@@ -63,7 +63,7 @@ std::variant<std::int64_t, DeliveryRefusal> delivery_fee(const DeliveryZoneState
   if (zone.terms.max_m && distance_m > *zone.terms.max_m) return DeliveryRefusal::too_far;
   if (zone.terms.free_over_in_cents && net_in_cents >= *zone.terms.free_over_in_cents) return std::int64_t{0};
   // Both factors are bounded (10^10 × 2×10^7), so the product fits in 128 bits, and the fee in 64.
-  const __int128 per_km_part = (static_cast<__int128>(zone.terms.per_km_in_cents) * distance_m + 500) / 1000;
+  const Wide per_km_part = (static_cast<Wide>(zone.terms.per_km_in_cents) * distance_m + 500) / 1000;
   return static_cast<std::int64_t>(zone.terms.base_in_cents + per_km_part);
 }
 

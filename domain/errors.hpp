@@ -16,6 +16,9 @@
 
 namespace bitacora::domain {
 
+// 128-bit intermediates for money × quantity arithmetic that must not overflow (GCC's __int128).
+__extension__ typedef __int128 Wide;
+
 enum class DomainErrc {
   invalid_argument,      // a malformed command: bad currency, negative price, empty name, duplicate line
   invalid_quantity,      // zero delta, a negative result, an overflow; `sku` when a line is at fault

@@ -14,7 +14,8 @@
 // ids (an array of strings); std::optional of an integer, a string or such a vector (null when
 // empty), and io.time(k, optional micros) (both members null when empty);
 // defaulted(x): a member added to an existing event, which its older records lack — read when
-// present, left as the decoder's default otherwise (so the old record keeps its old meaning).
+// present, left as the decoder's default otherwise (so the old record keeps its old meaning), and
+// written only when it is not the default.
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
 // Reading is lenient in two ways only: a member no decoder reads is checked for its place in the
@@ -143,8 +144,13 @@ class FieldWriter {
     if (v) (*this)(k, *v);
     else w_.key(k).null();
   }
+  // Left out when it holds its default, as records written before it existed do: a record that
+  // does not use a newer member reads exactly as it did.
   template <class T>
-  void operator()(std::string_view k, Defaulted<T> d) { (*this)(k, std::as_const(d.value)); }
+  void operator()(std::string_view k, Defaulted<T> d) {
+    if (d.value == std::remove_const_t<T>{}) return;
+    (*this)(k, std::as_const(d.value));
+  }
   void time(std::string_view k, Micros t) {
     w_.field(k, format_rfc3339(t));
     w_.field(std::string(k) + "_us", t);

@@ -61,8 +61,8 @@ struct OrderPlaced {
   std::string idempotency_key;  // empty when the checkout carried none
   std::int64_t discount_in_cents = 0;
   std::int64_t delivery_fee_in_cents = 0;
-  std::optional<CouponCode> coupon;       // the coupon whose use the order holds
-  std::optional<ZoneId> delivery_zone;    // none: pickup
+  std::optional<CouponCode> coupon{};     // the coupon whose use the order holds
+  std::optional<ZoneId> delivery_zone{};  // none: pickup
   std::int64_t delivery_distance_m = 0;
   Micros placed_at = 0;                   // 0: placed before it was recorded
   friend bool operator==(const OrderPlaced&, const OrderPlaced&) = default;
