@@ -21,7 +21,7 @@
 // its key only in its state), apply(State&, Event), decode_event(type, json), event_type and
 // encode_event, state_json/decode_state; and besides: Command, View, kTakesCommands;
 // encode(key, const Event&) → storage::NewEvent; decide(const State&, const Command&);
-// view_of(const State&); slice(const State&, const OrderRef&) (what a holder needs);
+// view_of(const State&); slice(const State&, const OrderRef&, const UserId&) (what a holder needs);
 // decorate(key, const State& after, storage::AppendRequest&); weight(State).
 #pragma once
 
@@ -315,7 +315,7 @@ struct AggregateContext {
     } else {
       w.shared.emplace_back(m.hold, until);
     }
-    promise.deliver(Held<K>{m.ask, m.hold, {K::slice(state, m.order)}, version, std::nullopt});
+    promise.deliver(Held<K>{m.ask, m.hold, {K::slice(state, m.order, m.user)}, version, std::nullopt});
   }
 
   void refuse_hold(const Hold<K>& m, caf::response_promise& promise) {

@@ -1,7 +1,8 @@
-// Checkout (API.md §4): hold the shopper's cart, a new order and every product of the cart; plan
-// with domain::plan_checkout (all lines reserved or none); append ONE batch (OrderPlaced first,
-// the reservations, the expiry timer row, the order's index row, the reservation counter).
-// See actors/coordinator.hpp.
+// Checkout (API.md §4): hold the shopper's cart, a new order, the cart's coupon (shared) and every
+// product of the cart, read the delivery zone asked for; plan with domain::plan_checkout (all
+// lines reserved and the coupon's use held, or nothing); append ONE batch (OrderPlaced first, the
+// reservations, the coupon's use with its bounded claims counter, the expiry timer row, the
+// order's index row, the counters). See actors/coordinator.hpp.
 #include "actors/coordinator.hpp"
 
 namespace bitacora::actors {
@@ -13,10 +14,17 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
   UserId user;
   std::string gateway;
   std::optional<std::string> idempotency_key;
+  std::optional<domain::DeliveryChoice> delivery;
+  std::optional<domain::DeliveryZoneState> zone;  // the zone asked for, when it is defined
   std::function<void(Outcome<CheckoutResult>)> done;
 
-  CheckoutTx(Commerce& c, UserId u, std::string g, std::optional<std::string> k, std::function<void(Outcome<CheckoutResult>)> d)
-      : Holds(c), user(std::move(u)), gateway(std::move(g)), idempotency_key(std::move(k)), done(std::move(d)) {}
+  CheckoutTx(Commerce& c, UserId u, CheckoutOptions o, std::function<void(Outcome<CheckoutResult>)> d)
+      : Holds(c),
+        user(std::move(u)),
+        gateway(std::move(o.gateway)),
+        idempotency_key(std::move(o.idempotency_key)),
+        delivery(std::move(o.delivery)),
+        done(std::move(d)) {}
 
   [[nodiscard]] std::string dedupe_key() const { return "checkout:" + user.value() + ":" + *idempotency_key; }
 
@@ -33,23 +41,36 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
       if (found->has_value()) return replay(**found);
     }
     if (cart.lines.empty()) return finish(domain::refusal(domain::DomainErrc::empty_cart, "the cart is empty"));
+    if (!delivery) return hold_all();
+    // A zone's prices are read, not held: a checkout racing its redefinition is priced by either.
+    commerce.get_zone(delivery->zone, [tx = shared_from_this()](Outcome<domain::DeliveryZoneState> z) {
+      if (auto* e = std::get_if<Error>(&z)) return tx->finish(std::move(*e));
+      if (auto* state = std::get_if<domain::DeliveryZoneState>(&z)) tx->zone = std::move(*state);
+      tx->hold_all();  // an unknown zone is refused by the planner
+    });
+  }
+
+  void hold_all() {
     for (const auto& [sku, qty] : cart.lines) skus.push_back(sku);
     auto ref = new_reference();
     hold_order(shared_from_this(), ref, [tx = shared_from_this(), ref] {
-      hold_products(tx, ref, [tx] { tx->decide(); });
+      auto products = [tx, ref] { hold_products(tx, ref, [tx] { tx->decide(); }); };
+      if (!tx->cart.coupon) return products();
+      hold_coupon(tx, *tx->cart.coupon, ref, tx->user, products);
     });
   }
 
   void decide() {
-    const Micros expires_at =
-        commerce.deps().clock.now_us() + static_cast<Micros>(commerce.options().reservation_ttl_seconds) * 1'000'000;
-    auto planned = domain::plan_checkout(cart, order, slices(),
-                                         {order.reference, gateway, expires_at, idempotency_key.value_or("")});
+    const Micros now = commerce.deps().clock.now_us();
+    const Micros expires_at = now + static_cast<Micros>(commerce.options().reservation_ttl_seconds) * 1'000'000;
+    domain::CheckoutExtras extras{coupon_slice(), zone ? &*zone : nullptr};
+    auto planned = domain::plan_checkout(cart, order, slices(), extras,
+                                         {order.reference, gateway, now, expires_at, idempotency_key.value_or(""), delivery});
     if (auto* refused = std::get_if<domain::DomainError>(&planned)) return finish(std::move(*refused));
     auto plan = std::get<domain::CheckoutPlan>(std::move(planned));
 
     storage::AppendRequest req;
-    add_plan(req, plan.order_events, plan.products);  // OrderPlaced first: see replay()
+    add_plan(req, plan.order_events, plan.products, plan.coupon_events);  // OrderPlaced first: see replay()
     if (idempotency_key) req.dedupe_key = dedupe_key();
     req.timer_puts.emplace_back(expiry_timer_key(plan.after), plan.after.reference.value());
     OrderTraits::decorate(plan.after.reference.value(), plan.after, req);
@@ -58,9 +79,11 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
 
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), plan = std::move(plan)](
                                                        Result<storage::AppendOutcome> r) mutable {
+      // The coupon's last uses went to checkouts that reached the log first.
+      if (!r && r.error().code == Errc::exhausted) return tx->finish(domain::coupon_invalid(domain::CouponRefusal::exhausted));
       if (!r) return tx->finish(r.error());
       if (r->duplicate) return tx->replay(r->first_seq);
-      tx->commit(std::move(plan.order_events), std::move(plan.products), *r);
+      tx->commit(std::move(plan.order_events), std::move(plan.products), std::move(plan.coupon_events), *r);
       tx->commerce.timer_scheduled(expiry_timer_key(plan.after), plan.after.expires_at, plan.after.reference);
       tx->finish(CheckoutResult{std::move(plan.after), false});
     });
@@ -90,9 +113,8 @@ struct CheckoutTx : Holds, std::enable_shared_from_this<CheckoutTx> {
 
 }  // namespace
 
-void Commerce::checkout(const UserId& user, std::string gateway, std::optional<std::string> idempotency_key,
-                        std::function<void(Outcome<CheckoutResult>)> done) {
-  std::make_shared<CheckoutTx>(*this, user, std::move(gateway), std::move(idempotency_key), std::move(done))->start();
+void Commerce::checkout(const UserId& user, CheckoutOptions options, std::function<void(Outcome<CheckoutResult>)> done) {
+  std::make_shared<CheckoutTx>(*this, user, std::move(options), std::move(done))->start();
 }
 
 }  // namespace bitacora::actors

@@ -22,6 +22,7 @@
 #include "actors/registry.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/traits.hpp"
+#include "domain/planners.hpp"
 
 namespace bitacora::actors {
 
@@ -36,10 +37,26 @@ struct CommerceOptions {
 template <class T>
 using Outcome = std::variant<T, domain::DomainError, Error>;
 
-// A cart with what the API shows beside it: each line's product (price, currency).
+// The coupon attached to a cart, as the cart shows it: its discount on the cart now, or why it
+// would not apply (checkout decides again, for real).
+struct CartCoupon {
+  CouponCode code;
+  std::int64_t discount_in_cents = 0;
+  std::optional<domain::CouponRefusal> refusal;
+};
+
+// A cart with what the API shows beside it: each line's product (price, currency), its coupon.
 struct CartView {
   domain::CartState cart;
   std::map<Sku, ProductView> products;
+  std::optional<CartCoupon> coupon;  // set exactly when the cart has one attached
+};
+
+// What a checkout asks for besides the cart.
+struct CheckoutOptions {
+  std::string gateway;
+  std::optional<std::string> idempotency_key;
+  std::optional<domain::DeliveryChoice> delivery;  // none: pickup
 };
 
 struct CheckoutResult {
@@ -51,6 +68,9 @@ inline constexpr const char* kReservationExpiry = "reservation_expiry";  // time
 inline constexpr const char* kActiveReservations = "reservations.active";  // counter: orders holding stock
 // The durable counter of orders in `status`: "orders.paid", … (kept by the coordinators' batches).
 [[nodiscard]] std::string order_status_counter(domain::OrderStatus status);
+// The durable counter of checkouts that reached `outcome` ("created", or the status an order
+// moved to: "paid", "expired", …), ever: "checkouts.<outcome>". bitacora_checkouts_total.
+[[nodiscard]] std::string checkout_outcome_counter(std::string_view outcome);
 
 class Commerce {
  public:
@@ -70,9 +90,22 @@ class Commerce {
   void set_cart(const UserId& user, std::map<Sku, std::int64_t> lines, std::optional<std::uint64_t> if_match,
                 std::function<void(Outcome<CartView>)> done);
   void clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done);
+  // Attaches `code` when it applies to the cart now (else coupon_invalid with its reason).
+  void attach_coupon(const UserId& user, const CouponCode& code, std::function<void(Outcome<CartView>)> done);
+  void remove_coupon(const UserId& user, std::function<void(Outcome<CartView>)> done);
+  // What checking out the cart now would charge, appending and reserving nothing.
+  void quote(const UserId& user, std::optional<domain::DeliveryChoice> delivery,
+             std::function<void(Outcome<domain::CheckoutQuote>)> done);
 
-  void checkout(const UserId& user, std::string gateway, std::optional<std::string> idempotency_key,
-                std::function<void(Outcome<CheckoutResult>)> done);
+  // Coupons and delivery zones (admin). An undefined coupon is coupon_invalid/unknown; an
+  // undefined zone, delivery_unavailable/unknown_zone.
+  void put_coupon(const CouponCode& code, domain::DefineCoupon cmd, std::function<void(Outcome<CouponView>)> done);
+  void get_coupon(const CouponCode& code, std::function<void(Outcome<CouponView>)> done);
+  void put_zone(const ZoneId& zone, domain::DefineDeliveryZone cmd,
+                std::function<void(Outcome<domain::DeliveryZoneState>)> done);
+  void get_zone(const ZoneId& zone, std::function<void(Outcome<domain::DeliveryZoneState>)> done);
+
+  void checkout(const UserId& user, CheckoutOptions options, std::function<void(Outcome<CheckoutResult>)> done);
   // An order that was never placed is an unknown_order refusal.
   void get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done);
   void cancel_order(const OrderRef& ref, events::CancelledBy by, std::function<void(Outcome<domain::OrderState>)> done);
@@ -97,6 +130,7 @@ class Commerce {
   Registry<ProductTraits>& products() { return products_; }
   Registry<CartTraits>& carts() { return carts_; }
   Registry<OrderTraits>& orders() { return orders_; }
+  Registry<CouponTraits>& coupons() { return coupons_; }
   ActorDeps& deps() { return deps_; }
   [[nodiscard]] const CommerceOptions& options() const { return options_; }
   void timer_scheduled(std::string key, Micros due, const OrderRef& ref);
@@ -105,6 +139,11 @@ class Commerce {
  private:
   void cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done);
   void view_cart(const domain::CartState& cart, std::function<void(Outcome<CartView>)> done);
+  // The coupon as one shopper sees it (their own uses counted): held shared for a moment.
+  void coupon_for(const CouponCode& code, const UserId& user, std::function<void(Outcome<domain::CouponState>)> done);
+  // The cart's lines priced from their products now.
+  void priced_cart(const UserId& user,
+                   std::function<void(Outcome<std::pair<domain::CartState, std::vector<domain::PricedLine>>>)> done);
 
   caf::actor_system& system_;
   ActorDeps& deps_;
@@ -112,6 +151,8 @@ class Commerce {
   Registry<ProductTraits> products_;
   Registry<CartTraits> carts_;
   Registry<OrderTraits> orders_;
+  Registry<CouponTraits> coupons_;
+  Registry<DeliveryTraits> zones_;
   Scheduler& scheduler_;
   Sweeper sweeper_;  // last: it calls into the registries
 };

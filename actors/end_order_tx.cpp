@@ -1,7 +1,8 @@
 // The end of an order by expiry (its durable timer fired) or cancellation (API.md §4): hold the
-// order and (shared) its products, plan with domain::plan_end_order, and append ONE batch —
-// OrderExpired or OrderCancelled, each product's ReservationReleased, the removal of the expiry
-// timer row, the index row, the counter. See actors/coordinator.hpp.
+// order and (shared) its coupon and products, plan with domain::plan_end_order, and append ONE
+// batch — OrderExpired or OrderCancelled, each product's ReservationReleased, the coupon's
+// CouponUseReleased, the removal of the expiry timer row, the index row, the counters. See
+// actors/coordinator.hpp.
 #include "actors/coordinator.hpp"
 #include "support/log.hpp"
 
@@ -32,11 +33,13 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
     for (const auto& [sku, qty] : domain::lines_of(order)) skus.push_back(sku);
     std::sort(skus.begin(), skus.end());
     product_mode = HoldMode::shared;  // releasing this order's own reservations
-    hold_products(shared_from_this(), reference, [tx = shared_from_this()] { tx->plan(); });
+    auto products = [tx = shared_from_this()] { hold_products(tx, tx->reference, [tx] { tx->plan(); }); };
+    if (!order.coupon) return products();
+    hold_coupon(shared_from_this(), *order.coupon, reference, order.user, products);
   }
 
   void plan() {
-    auto planned = domain::plan_end_order(order, command, reason, slices());
+    auto planned = domain::plan_end_order(order, command, reason, slices(), coupon_slice());
     if (auto* refused = std::get_if<domain::DomainError>(&planned)) return finish(std::move(*refused));
     auto plan = std::get<domain::EndOrderPlan>(std::move(planned));
     storage::AppendRequest req;
@@ -48,7 +51,7 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
       req.timer_deletes.push_back(expiry_timer_key(order));
       return append(std::move(req), std::move(plan));
     }
-    add_plan(req, plan.order_events, plan.products);
+    add_plan(req, plan.order_events, plan.products, plan.coupon_events);
     req.timer_deletes.push_back(expiry_timer_key(order));
     OrderTraits::decorate(reference.value(), plan.after, req);
     req.counter_deltas.emplace_back(kActiveReservations, -1);
@@ -59,7 +62,7 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
   void append(storage::AppendRequest req, domain::EndOrderPlan plan) {
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), plan = std::move(plan)](Result<storage::AppendOutcome> r) mutable {
       if (!r) return tx->finish(r.error());
-      tx->commit(std::move(plan.order_events), std::move(plan.products), *r);
+      tx->commit(std::move(plan.order_events), std::move(plan.products), std::move(plan.coupon_events), *r);
       if (!tx->from_timer) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
       if (tx->from_timer && plan.after.status == domain::OrderStatus::expired && tx->order.status != plan.after.status)
         tx->commerce.deps().metrics.counter("bitacora_reservations_expired_total", "Reservations released by expiry").inc();

@@ -1,8 +1,11 @@
 // A payment fact reaches an order (API.md §4 "Payment effects"): hold the owner's cart and the
-// order, then — as domain::payment_stock_need says — the order's products (shared to confirm or
-// release its own reservations, exclusively to take the stock again after the order ended); plan
-// once with domain::plan_payment; append ONE batch with the order's, products' and cart's events
-// plus the webhook's own record (its event, index row, timer change). See actors/coordinator.hpp.
+// order, then — as domain::payment_stock_need says — its coupon (shared) and its products (shared
+// to confirm or release its own reservations, exclusively to take the stock again after the order
+// ended); plan once with domain::plan_payment; append ONE batch with the order's, products',
+// coupon's and cart's events plus the webhook's own record (its event, index row, timer change).
+// When a late approval's retaken coupon use is refused by the writer (the coupon was exhausted by
+// checkouts in between), it plans again knowing so: the order then needs attention. See
+// actors/coordinator.hpp.
 #include "actors/coordinator.hpp"
 #include "actors/webhook_processor.hpp"
 
@@ -44,16 +47,18 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     // Confirming or releasing this order's own reservations commutes with every other order's:
     // shared, so payments for one popular product do not queue behind each other's fsyncs.
     product_mode = need == domain::StockNeed::retake ? HoldMode::exclusive : HoldMode::shared;
-    hold_products(shared_from_this(), notice.order, [tx = shared_from_this()] { tx->plan(); });
+    auto products = [tx = shared_from_this()] { hold_products(tx, tx->notice.order, [tx] { tx->plan(); }); };
+    if (!order.coupon) return products();
+    hold_coupon(shared_from_this(), *order.coupon, notice.order, order.user, products);
   }
 
   void plan() {
-    auto planned = domain::plan_payment(order, cart, slices(), payment());
+    auto planned = domain::plan_payment(order, cart, slices(), coupon_slice(), payment());
     if (auto* refused = std::get_if<domain::DomainError>(&planned)) return finish(std::move(*refused));
     auto plan = std::get<domain::PaymentPlan>(std::move(planned));
 
     storage::AppendRequest req;
-    add_plan(req, plan.order_events, plan.products, plan.cart_events);
+    add_plan(req, plan.order_events, plan.products, plan.coupon_events, plan.cart_events);
     if (plan.left_pending) {
       req.timer_deletes.push_back(expiry_timer_key(order));  // nothing is left for the expiry to do
       req.counter_deltas.emplace_back(kActiveReservations, -1);
@@ -62,8 +67,14 @@ struct PaymentTx : Holds, std::enable_shared_from_this<PaymentTx> {
     count_status(req, order, plan.after);
     merge(req, record(plan.effect));
     commerce.deps().writer.append(std::move(req), [tx = shared_from_this(), plan = std::move(plan)](Result<storage::AppendOutcome> r) mutable {
+      if (!r && r.error().code == Errc::exhausted && tx->coupon && tx->coupon->terms.max_uses) {
+        // Every use is claimed, as the writer counts them: plan again on that count.
+        tx->coupon->held = *tx->coupon->terms.max_uses - tx->coupon->used;
+        return tx->plan();
+      }
       if (!r) return tx->finish(r.error());
-      tx->commit(std::move(plan.order_events), std::move(plan.products), *r, std::move(plan.cart_events));
+      tx->commit(std::move(plan.order_events), std::move(plan.products), std::move(plan.coupon_events), *r,
+                 std::move(plan.cart_events));
       if (plan.left_pending) tx->commerce.timer_deleted(expiry_timer_key(tx->order));
       tx->finish(plan.effect);
     });

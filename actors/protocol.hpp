@@ -6,7 +6,7 @@
 // so both `request(…).then(…)` from an actor and `send_as` from a Caller (actors/caller.hpp) work):
 //   Get<K>{key, ask, token}                     → Got<K>{ask, view, version, error}
 //   Command<K>{key, ask, command}               → Decided<K>{ask, view | DomainError | Error}
-//   Hold<K>{key, ask, hold, mode, order, lease} → Held<K>{ask, hold, slice, version, error}
+//   Hold<K>{key, ask, hold, mode, order, lease, user} → Held<K>{ask, hold, slice, version, error}
 // Requests name their key, so a registry's router (Registry::serve) can take them from another
 // node and pass them to the key's actor there, keeping the original sender.
 // Then, from the holder: Commit<K>{hold, events, head} (its batch is durable: apply and let go) or
@@ -27,7 +27,10 @@
 #include <variant>
 #include <vector>
 
+#include "actors/wire.hpp"
 #include "domain/cart.hpp"
+#include "domain/coupon.hpp"
+#include "domain/delivery.hpp"
 #include "domain/errors.hpp"
 #include "domain/order.hpp"
 #include "domain/product.hpp"
@@ -35,84 +38,6 @@
 #include "storage/append.hpp"
 #include "support/result.hpp"
 #include "support/time.hpp"
-
-// -- how CAF 0.17 inspects what it does not know (std::optional, std::variant) -----------------
-
-namespace bitacora::wire {
-
-template <class T>
-struct Opt {
-  std::optional<T>& x;
-};
-template <class T>
-Opt<T> opt(const std::optional<T>& x) {
-  return {const_cast<std::optional<T>&>(x)};
-}
-
-template <class Inspector, class T>
-typename Inspector::result_type inspect(Inspector& f, Opt<T>& o) {
-  if constexpr (Inspector::reads_state) {
-    bool has = o.x.has_value();
-    if (has) return f(has, *o.x);
-    return f(has);
-  } else {
-    bool has = false;
-    if (auto e = f(has)) return e;
-    if (!has) {
-      o.x.reset();
-      return {};
-    }
-    o.x.emplace();
-    return f(*o.x);
-  }
-}
-
-template <class... Ts>
-struct Var {
-  std::variant<Ts...>& x;
-};
-template <class... Ts>
-Var<Ts...> var(const std::variant<Ts...>& x) {
-  return {const_cast<std::variant<Ts...>&>(x)};
-}
-
-template <class V, std::size_t... I>
-void emplace_index(V& v, std::size_t index, std::index_sequence<I...>) {
-  ((index == I ? (void)v.template emplace<I>() : void()), ...);
-}
-
-template <class Inspector, class... Ts>
-typename Inspector::result_type inspect(Inspector& f, Var<Ts...>& v) {
-  if constexpr (Inspector::reads_state) {
-    auto index = static_cast<std::uint8_t>(v.x.index());
-    return std::visit([&](auto& alt) { return f(index, alt); }, v.x);
-  } else {
-    std::uint8_t index = 0;
-    if (auto e = f(index)) return e;
-    if (index >= sizeof...(Ts)) return caf::make_error(caf::sec::invalid_argument, "variant index out of range");
-    emplace_index(v.x, index, std::index_sequence_for<Ts...>{});
-    return std::visit([&](auto& alt) { return f(alt); }, v.x);
-  }
-}
-
-// A value whose wire form is a string made and read by a codec (`Codec::encode(const T&)` and
-// `Codec::decode(std::string_view) → Result<T>`): events and states, in the log's own forms.
-template <class Inspector, class Codec, class T>
-typename Inspector::result_type inspect_as_text(Inspector& f, T& x) {
-  if constexpr (Inspector::reads_state) {
-    auto text = Codec::encode(x);
-    return f(text);
-  } else {
-    std::string text;
-    if (auto e = f(text)) return e;
-    auto decoded = Codec::decode(text);
-    if (!decoded) return caf::make_error(caf::sec::invalid_argument, decoded.error().message);
-    x = std::move(*decoded);
-    return {};
-  }
-}
-
-}  // namespace bitacora::wire
 
 // -- the domain's values, as they cross a wire (ADL finds these beside their types) ------------
 
@@ -146,7 +71,7 @@ typename Inspector::result_type inspect(Inspector& f, StockShortage& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DomainError& x) {
   return f(caf::meta::type_name("bitacora.DomainError"), x.code, x.message, x.sku, x.requested, x.available, x.on_hand,
-           x.reserved, x.current_version, x.shortages);
+           x.reserved, x.current_version, x.shortages, x.reason, x.field);
 }
 
 // Product commands.
@@ -189,6 +114,42 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ClearCart& x) {
   return f(caf::meta::type_name("ClearCart"), x.reason);
 }
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, AttachCoupon& x) {
+  return f(caf::meta::type_name("AttachCoupon"), x.code);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, RemoveCoupon&) {
+  return f(caf::meta::type_name("RemoveCoupon"));
+}
+
+// Coupon and delivery zone commands: a definition travels as its event's stored JSON.
+template <class E, auto Decode>
+struct EventText {
+  static std::string encode(const E& e) { return events::to_json(e); }
+  static Result<E> decode(std::string_view json) { return Decode(json); }
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DefineCoupon& x) {
+  return wire::inspect_as_text<Inspector, EventText<events::CouponDefined, events::coupon_defined_from_json>>(f, x.terms);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, HoldCouponUse& x) {
+  return f(caf::meta::type_name("HoldCouponUse"), x.order_reference, x.user);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ConfirmCouponUse& x) {
+  return f(caf::meta::type_name("ConfirmCouponUse"), x.order_reference);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ReleaseCouponUse& x) {
+  return f(caf::meta::type_name("ReleaseCouponUse"), x.order_reference, x.reason);
+}
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, DefineDeliveryZone& x) {
+  return wire::inspect_as_text<Inspector, EventText<events::DeliveryZoneDefined, events::delivery_zone_defined_from_json>>(
+      f, x.terms);
+}
 
 }  // namespace bitacora::domain
 
@@ -225,6 +186,23 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ProductView& x) {
   return f(caf::meta::type_name("bitacora.ProductView"), x.sku, x.name, x.price_in_cents, x.currency, x.on_hand, x.reserved,
            x.defined);
+}
+
+// A coupon without who holds its uses (a popular coupon is held by thousands of orders): what the
+// API shows of it.
+struct CouponView {
+  CouponCode code;
+  bool defined = false;
+  events::CouponDefined terms{};
+  std::int64_t used = 0;
+  std::int64_t held = 0;
+};
+[[nodiscard]] CouponView view_of(const domain::CouponState& c);
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, CouponView& x) {
+  auto terms = wire::as_text<domain::EventText<events::CouponDefined, events::coupon_defined_from_json>>(x.terms);
+  return f(caf::meta::type_name("bitacora.CouponView"), x.code, x.defined, x.used, x.held, terms);
 }
 
 // A state whose wire form is its snapshot JSON (cart and order states are their own views; a
@@ -300,6 +278,7 @@ struct Hold {
   HoldMode mode = HoldMode::exclusive;
   OrderRef order{};  // whose part of the state the slice keeps (a product's reservation)
   Micros lease_us = 0;  // 0: the registry's default
+  UserId user{};        // the order's shopper, where the slice keeps theirs too (a coupon's uses)
 };
 
 template <class K>
@@ -376,7 +355,7 @@ typename Inspector::result_type inspect(Inspector& f, Command<K>& x) {
 }
 template <class Inspector, class K>
 typename Inspector::result_type inspect(Inspector& f, Hold<K>& x) {
-  return f(caf::meta::type_name("Hold"), x.key, x.ask, x.hold, x.mode, x.order, x.lease_us);
+  return f(caf::meta::type_name("Hold"), x.key, x.ask, x.hold, x.mode, x.order, x.lease_us, x.user);
 }
 template <class Inspector, class K>
 typename Inspector::result_type inspect(Inspector& f, Commit<K>& x) {

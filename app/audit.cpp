@@ -157,6 +157,8 @@ class Pass {
     s.last_seq = seq;
     if (auto* p = snapshots::state_if<domain::ProductState>(s.state)) {
       if (auto r = fold_product(at, e, *p); !r) return f_.violation(at() + ": " + r.error().message);
+    } else if (auto* c = snapshots::state_if<domain::CouponState>(s.state)) {
+      if (auto r = fold_coupon(at, e, *c); !r) return f_.violation(at() + ": " + r.error().message);
     } else {
       if (auto r = snapshots::apply_event(s.state, e); !r) return f_.violation(at() + ": " + r.error().message);
       if (e.type == events::PaymentApproved::kType) s.count_approval();
@@ -184,6 +186,17 @@ class Pass {
     if (p.on_hand < 0 || p.reserved < 0 || p.reserved > p.on_hand)
       f_.violation(at() + ": stock invariant broken (on_hand " + std::to_string(p.on_hand) + ", reserved " +
                    std::to_string(p.reserved) + ")");
+    return ok_status();
+  }
+
+  // A coupon's use events are checked against the uses they follow, as a product's reservations are.
+  template <class At>
+  Status fold_coupon(const At& at, const events::EnvelopeView& e, domain::CouponState& c) {
+    using Coupon = snapshots::CouponAggregate;
+    auto ev = Coupon::decode_event(e.type, e.data);
+    if (!ev) return ev.error();
+    if (auto why = domain::misfit(c, *ev)) f_.violation(at() + ": " + *why);
+    Coupon::apply(c, std::move(*ev));
     return ok_status();
   }
 

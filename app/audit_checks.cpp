@@ -68,8 +68,47 @@ void check_order(Findings& f, const Stream& s, const domain::OrderState& o) {
     }
   }
   if (s.approvals() > 1) f.violation(where(s) + ": payment approved " + std::to_string(s.approvals()) + " times");
+  if (o.amount_in_cents != o.subtotal_in_cents() - o.discount_in_cents + o.delivery_fee_in_cents)
+    f.violation(where(s) + ": amount " + std::to_string(o.amount_in_cents) + " is not subtotal " +
+                std::to_string(o.subtotal_in_cents()) + " - discount " + std::to_string(o.discount_in_cents) +
+                " + delivery fee " + std::to_string(o.delivery_fee_in_cents));
+  if (o.coupon && o.status == OrderStatus::pending_payment) {
+    const auto* coupon = f.streams.find(events::coupon_stream(*o.coupon));
+    const auto* c = coupon ? snapshots::state_if<domain::CouponState>(coupon->state) : nullptr;
+    if (!c || !c->holds.contains(o.reference))
+      f.violation(where(s) + ": waiting for payment with coupon " + o.coupon->value() + ", but holds no use of it");
+  }
   if (o.status == OrderStatus::pending_payment && !f.timers.count({actors::kReservationExpiry, o.reference.value()}))
     f.violation(where(s) + ": waiting for payment with no expiry timer: its stock would never be released");
+}
+
+void check_coupon(Findings& f, const Stream& s, const domain::CouponState& c) {
+  const auto& t = c.terms;
+  if (t.max_uses && c.used + c.held > *t.max_uses)
+    f.violation(where(s) + ": used " + std::to_string(c.used) + " + held " + std::to_string(c.held) + " passes max_uses " +
+                std::to_string(*t.max_uses));
+  if (c.held != static_cast<std::int64_t>(c.holds.size()))
+    f.violation(where(s) + ": counts " + std::to_string(c.held) + " uses held by " + std::to_string(c.holds.size()) + " orders");
+  if (t.max_uses_per_user) {
+    std::vector<std::pair<UserId, std::int64_t>> shoppers(c.uses_by_user.begin(), c.uses_by_user.end());
+    std::sort(shoppers.begin(), shoppers.end());
+    for (const auto& [user, uses] : shoppers)
+      if (uses > *t.max_uses_per_user)
+        f.violation(where(s) + ": shopper " + user.value() + " has " + std::to_string(uses) + " uses, past max_uses_per_user " +
+                    std::to_string(*t.max_uses_per_user));
+  }
+  std::vector<std::pair<OrderRef, UserId>> holds(c.holds.begin(), c.holds.end());
+  std::sort(holds.begin(), holds.end());
+  for (const auto& [ref, user] : holds) {
+    const auto* order = order_of(f, ref);
+    if (!order || !order->placed) {
+      f.violation(where(s) + ": a use is held by " + ref.value() + ", an order never placed");
+    } else if (!holds_stock(order->status)) {
+      f.violation(where(s) + ": a use is held by " + ref.value() + ", which is " + std::string(domain::to_string(order->status)));
+    } else if (order->coupon != c.code || order->user != user) {
+      f.violation(where(s) + ": a use is held by " + ref.value() + ", whose coupon or shopper is another");
+    }
+  }
 }
 
 void check_webhook(Findings& f, const Stream& s, const domain::WebhookSummary& w) {
@@ -86,6 +125,7 @@ void check_cross_aggregate(Findings& f) {
     if (const auto* p = snapshots::state_if<domain::ProductState>(s.state)) check_reservations(f, s, *p);
     else if (const auto* o = snapshots::state_if<domain::OrderState>(s.state)) check_order(f, s, *o);
     else if (const auto* w = snapshots::state_if<domain::WebhookSummary>(s.state)) check_webhook(f, s, *w);
+    else if (const auto* c = snapshots::state_if<domain::CouponState>(s.state)) check_coupon(f, s, *c);
   });
 }
 

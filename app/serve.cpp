@@ -87,6 +87,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::WebhookQueries queries(**log);
   actors::StreamQueries streams(**log);
   actors::OrderQueries orders(**log);
+  actors::CommerceQueries commerce_queries(**log);
   boost::asio::thread_pool blocking(2);
 
   // The actor system is declared after everything its actors use (deps included), so it is
@@ -134,6 +135,7 @@ int serve(const Config& config, const ServeFlags& flags) {
                           commerce,
                           processor,
                           orders,
+                          commerce_queries,
                           [&] {
                             return http::StorageStatus{(*writer)->healthy(), (*writer)->last_seq(), config.storage.dir};
                           },

@@ -3,10 +3,14 @@
 //   1. durable cart bulk-updates: 10,000 shoppers, each request a change to one shopper's cart,
 //      over 64 keep-alive connections;
 //   2. checkout under contention: 1,000 shoppers with one unit each in their carts, contending
-//      for 10 products of 50 units (so half of them get 409 insufficient_stock).
+//      for 10 products of 50 units (so half of them get 409 insufficient_stock);
+//   3. checkout with a coupon under contention: 1,000 shoppers with a coupon of 100 uses attached
+//      and one unit of one of 10 well-stocked products (100 get 201, 900 get 409 coupon_invalid),
+//      beside the same 1,000 checkouts without the coupon (all 201), in the same run.
 // Usage: bitacora_bench_commerce [--connections 64] [--updates 200000] [--users 10000]
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "bench/load_driver.hpp"
@@ -86,6 +90,38 @@ int main(int argc, char** argv) {
   std::printf("checkout: %d shoppers contending for %d products of %d units over %d connections\n", kBuyers, kContended,
               kStock, connections);
   bench::report("checkout (durable)", bench::drive(server.port(), checkouts, connections));
+
+  // 3. The same shape of checkout with and without a coupon, in the same run: 10 products with
+  // stock for everyone, so only the coupon limits who checks out. A coupon of 100 uses (the
+  // contended case: 900 are refused), and one of 1,000 (every checkout holds a use, as the plain
+  // ones all reserve: the like-for-like cost).
+  auto scenario = [&](const std::string& name, std::optional<int> uses) {
+    define_products(server.port(), kContended, kBuyers, (name + "-").c_str());
+    testing::HttpClient c(server.port());
+    auto h = admin();
+    if (uses && c.request("PUT", "/api/coupons/" + name, R"({"kind":"percent","value":10,"max_uses":)" + std::to_string(*uses) + "}",
+                          {h.begin(), h.end()}).status != 200) {
+      std::fprintf(stderr, "could not define the coupon\n");
+      std::exit(1);
+    }
+    std::vector<std::string> carts_of, attach, checkout_of;
+    for (int u = 0; u < kBuyers; ++u) {
+      auto who = shopper(name + "-" + std::to_string(u));
+      carts_of.push_back(bench::wire_request("POST", "/api/cart/bulk-update", R"({")" + name + "-" + std::to_string(u % kContended) + R"(":1})", who));
+      if (uses) attach.push_back(bench::wire_request("POST", "/api/cart/coupon", R"({"code":")" + name + R"("})", who));
+      checkout_of.push_back(bench::wire_request("POST", "/api/checkout", R"({"gateway":"stripe"})", who));
+    }
+    (void)bench::drive(server.port(), carts_of, connections);
+    if (uses) (void)bench::drive(server.port(), attach, connections);  // after the carts: a coupon needs a line
+    const auto label = uses ? "checkout, coupon of " + std::to_string(*uses) + " uses" : std::string("checkout, no coupon");
+    return bench::report(label.c_str(), bench::drive(server.port(), checkout_of, connections));
+  };
+  std::printf("checkout, same run: %d shoppers over %d products, without and with a coupon\n", kBuyers, kContended);
+  auto plain = scenario("PLAIN", std::nullopt);
+  auto contended = scenario("C100", 100);
+  auto every = scenario("C1000", 1000);
+  std::printf("cost per checkout vs no coupon: coupon of 100 uses %.2fx, coupon of 1000 uses %.2fx (target <= 1.20x)\n",
+              plain.rate / contended.rate, plain.rate / every.rate);
   server.terminate();
   return 0;
 }

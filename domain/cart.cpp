@@ -59,8 +59,19 @@ Decision<CartEvent> handle(const CartState& s, const SetCartQuantities& c) {
 }
 
 Decision<CartEvent> handle(const CartState& s, const ClearCart& c) {
-  if (s.lines.empty()) return {};
+  if (s.lines.empty() && !s.coupon) return {};
   return Events{events::CartCleared{c.reason}};
+}
+
+Decision<CartEvent> handle(const CartState& s, const AttachCoupon& c) {
+  if (c.code.value().empty()) return refusal(DomainErrc::invalid_argument, "coupon code is empty");
+  if (s.coupon == c.code) return {};
+  return Events{events::CartCouponAttached{c.code}};
+}
+
+Decision<CartEvent> handle(const CartState& s, const RemoveCoupon&) {
+  if (!s.coupon) return {};
+  return Events{events::CartCouponRemoved{}};
 }
 
 void fold(CartState& s, const events::CartItemAdded& e) { set_line(s, e.sku, s.quantity_of(e.sku) + e.quantity); }
@@ -79,7 +90,13 @@ void fold(CartState& s, events::CartQuantitiesSet&& e) {
   }
 }
 
-void fold(CartState& s, const events::CartCleared&) { s.lines.clear(); }
+void fold(CartState& s, const events::CartCleared&) {
+  s.lines.clear();
+  s.coupon.reset();
+}
+
+void fold(CartState& s, events::CartCouponAttached&& e) { s.coupon = std::move(e.code); }
+void fold(CartState& s, const events::CartCouponRemoved&) { s.coupon.reset(); }
 
 }  // namespace
 
@@ -107,7 +124,8 @@ std::string to_json(const CartEvent& event) { return events::variant_to_json(eve
 
 Result<CartEvent> decode_cart_event(std::string_view type, std::string_view json) {
   return events::decode_variant<CartEvent>(type, json, events::cart_item_added_from_json,
-                                           events::cart_quantities_set_from_json, events::cart_cleared_from_json);
+                                           events::cart_quantities_set_from_json, events::cart_cleared_from_json,
+                                           events::cart_coupon_attached_from_json, events::cart_coupon_removed_from_json);
 }
 
 }  // namespace bitacora::domain

@@ -31,6 +31,7 @@ inline constexpr std::int64_t kMaxLineQuantity = 1'000'000;
 struct CartState {
   UserId user{};                        // set by whoever creates the state (the actor, from its key)
   std::map<Sku, std::int64_t> lines{};  // sku → quantity > 0
+  std::optional<CouponCode> coupon{};   // attached; checked again at checkout
   std::uint64_t version = 0;            // accepted changes: the stream's version
 
   [[nodiscard]] std::int64_t quantity_of(const Sku& sku) const;
@@ -62,13 +63,24 @@ struct SetCartQuantities {
   std::map<Sku, StockInfo> stock{};                // one entry per sku in `lines`
 };
 
-// DELETE /api/cart, or the order was paid. No event when the cart is already empty.
+// DELETE /api/cart, or the order was paid: the lines and the coupon go. No event when the cart
+// has neither.
 struct ClearCart {
   std::string reason{};
 };
 
-using CartCommand = std::variant<AddCartItem, SetCartQuantities, ClearCart>;
-using CartEvent = std::variant<events::CartItemAdded, events::CartQuantitiesSet, events::CartCleared>;
+// POST /api/cart/coupon: attach `code`, replacing any other (whether it applies was checked by the
+// caller against the coupon). No event when it is attached already.
+struct AttachCoupon {
+  CouponCode code{};
+};
+
+// DELETE /api/cart/coupon. No event when none is attached.
+struct RemoveCoupon {};
+
+using CartCommand = std::variant<AddCartItem, SetCartQuantities, ClearCart, AttachCoupon, RemoveCoupon>;
+using CartEvent = std::variant<events::CartItemAdded, events::CartQuantitiesSet, events::CartCleared,
+                               events::CartCouponAttached, events::CartCouponRemoved>;
 
 [[nodiscard]] Decision<CartEvent> decide(const CartState& state, const CartCommand& command);
 // The event is taken by value so that std::apply, which ADL finds through std::variant, never

@@ -7,9 +7,10 @@
 namespace bitacora::domain {
 namespace {
 
-constexpr EnumNames<DomainErrc, 10> kCodes{{"invalid_argument", "invalid_quantity", "unknown_sku", "unknown_order",
+constexpr EnumNames<DomainErrc, 12> kCodes{{"invalid_argument", "invalid_quantity", "unknown_sku", "unknown_order",
                                             "insufficient_stock", "stock_below_reserved", "version_conflict",
-                                            "empty_cart", "already_paid", "not_pending"}};
+                                            "empty_cart", "already_paid", "not_pending", "coupon_invalid",
+                                            "delivery_unavailable"}};
 
 }  // namespace
 
@@ -31,6 +32,12 @@ DomainError invalid_quantity(const Sku& sku, std::string message) {
 DomainError unknown_sku(const Sku& sku) {
   auto e = refusal(DomainErrc::unknown_sku, "no product with sku " + sku.value());
   e.sku = sku;
+  return e;
+}
+
+DomainError invalid_field(std::string field, std::string message) {
+  auto e = refusal(DomainErrc::invalid_argument, std::move(message));
+  e.field = std::move(field);
   return e;
 }
 

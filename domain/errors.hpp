@@ -16,6 +16,9 @@
 
 namespace bitacora::domain {
 
+// 128-bit intermediates for money × quantity arithmetic that must not overflow (GCC's __int128).
+__extension__ typedef __int128 Wide;
+
 enum class DomainErrc {
   invalid_argument,      // a malformed command: bad currency, negative price, empty name, duplicate line
   invalid_quantity,      // zero delta, a negative result, an overflow; `sku` when a line is at fault
@@ -27,6 +30,8 @@ enum class DomainErrc {
   empty_cart,            // checkout with no lines
   already_paid,          // cancel of a paid order
   not_pending,           // cancel of an order that is no longer waiting for payment (expired, …)
+  coupon_invalid,        // the coupon cannot apply; `reason` says why (domain/coupon.hpp)
+  delivery_unavailable,  // the delivery asked for cannot be made; `reason` says why (domain/delivery.hpp)
 };
 
 // The API's snake_case error code: "insufficient_stock", …
@@ -48,6 +53,8 @@ struct DomainError {
   std::int64_t reserved = 0;
   std::uint64_t current_version = 0;
   std::vector<StockShortage> shortages{};
+  std::string reason{};  // coupon_invalid, delivery_unavailable: the API's reason word
+  std::string field{};   // invalid_argument: the command's member at fault, when one is
 };
 
 template <class Event>
@@ -66,6 +73,7 @@ template <class Event>
 [[nodiscard]] DomainError refusal(DomainErrc code, std::string message);
 [[nodiscard]] DomainError invalid_quantity(const Sku& sku, std::string message);
 [[nodiscard]] DomainError unknown_sku(const Sku& sku);
+[[nodiscard]] DomainError invalid_field(std::string field, std::string message);
 [[nodiscard]] DomainError insufficient_stock(const Sku& sku, std::int64_t requested, std::int64_t available);
 // Checkout: every line that could not be reserved; `sku`/`requested`/`available` echo the first.
 [[nodiscard]] DomainError insufficient_stock(std::vector<StockShortage> shortages);

@@ -27,7 +27,8 @@ Decision<OrderEvent> handle(const OrderState& s, const PlaceOrder& c) {
   if (c.gateway.empty()) return invalid("gateway is empty");
   if (c.lines.empty()) return refusal(DomainErrc::empty_cart, "the cart is empty");
   events::OrderPlaced placed{c.reference, c.user, {}, 0, c.lines.front().currency, c.gateway, c.expires_at,
-                             c.idempotency_key};
+                             c.idempotency_key, c.discount_in_cents, c.delivery_fee_in_cents, c.coupon,
+                             c.delivery_zone, c.delivery_distance_m, c.placed_at};
   std::set<Sku> seen;
   for (const auto& line : c.lines) {
     if (line.quantity <= 0) return invalid_quantity(line.sku, "quantity must be positive");
@@ -40,6 +41,12 @@ Decision<OrderEvent> handle(const OrderState& s, const PlaceOrder& c) {
       return invalid("the amount overflows");
     placed.lines.push_back(events::OrderLine{line.sku, line.quantity, line.price_in_cents});
   }
+  const std::int64_t subtotal = placed.amount_in_cents;
+  if (c.discount_in_cents < 0 || c.discount_in_cents > subtotal) return invalid("the discount is outside 0 to the subtotal");
+  if (c.delivery_fee_in_cents < 0) return invalid("the delivery fee is negative");
+  if (c.delivery_distance_m < 0) return invalid("the delivery distance is negative");
+  if (__builtin_add_overflow(subtotal - c.discount_in_cents, c.delivery_fee_in_cents, &placed.amount_in_cents))
+    return invalid("the amount overflows");
   return Events{std::move(placed)};
 }
 
@@ -92,6 +99,7 @@ Decision<OrderEvent> approve(const OrderState& s, const ApplyPayment& c) {
   // The order ended and released its stock, but the money was taken.
   if (!pays_the_order(s, c)) return Events{needs_attention(events::AttentionReason::amount_mismatch, c)};
   if (!c.stock_available) return Events{needs_attention(events::AttentionReason::stock_unavailable, c)};
+  if (!c.coupon_available) return Events{needs_attention(events::AttentionReason::coupon_exhausted, c)};
   return Events{std::move(approved)};
 }
 
@@ -123,6 +131,12 @@ void fold(OrderState& s, events::OrderPlaced&& e) {
   s.gateway = std::move(e.gateway);
   s.expires_at = e.expires_at;
   s.idempotency_key = std::move(e.idempotency_key);
+  s.discount_in_cents = e.discount_in_cents;
+  s.delivery_fee_in_cents = e.delivery_fee_in_cents;
+  s.coupon = std::move(e.coupon);
+  s.delivery_zone = std::move(e.delivery_zone);
+  s.delivery_distance_m = e.delivery_distance_m;
+  s.placed_at = e.placed_at;
   s.status = OrderStatus::pending_payment;
   s.placed = true;
 }
@@ -161,6 +175,16 @@ std::string_view to_string(OrderStatus s) noexcept { return kStatuses(s); }
 bool parse(std::string_view text, OrderStatus& out) noexcept { return kStatuses.parse(text, out); }
 std::string_view to_string(PaymentOutcome o) noexcept { return kOutcomes(o); }
 bool parse(std::string_view text, PaymentOutcome& out) noexcept { return kOutcomes.parse(text, out); }
+
+std::int64_t OrderState::subtotal_in_cents() const noexcept {
+  std::int64_t total = 0;
+  for (const auto& line : lines) {
+    std::int64_t amount = 0;
+    if (__builtin_mul_overflow(line.quantity, line.price_in_cents, &amount) || __builtin_add_overflow(total, amount, &total))
+      return INT64_MAX;
+  }
+  return total;
+}
 
 std::string payment_key(std::string_view gateway, std::string_view transaction_id, PaymentOutcome outcome) {
   std::string key;

@@ -39,9 +39,15 @@ struct OrderState {
   OrderRef reference{};  // set by whoever creates the state (the actor, from its key), or by OrderPlaced
   UserId user{};
   std::vector<events::OrderLine> lines{};
-  std::int64_t amount_in_cents = 0;
+  std::int64_t amount_in_cents = 0;  // subtotal − discount + delivery fee
   std::string currency{};
   std::string gateway{};
+  std::int64_t discount_in_cents = 0;
+  std::int64_t delivery_fee_in_cents = 0;
+  std::optional<CouponCode> coupon{};      // whose use the order holds (pending), used (paid) or released
+  std::optional<ZoneId> delivery_zone{};   // none: pickup
+  std::int64_t delivery_distance_m = 0;
+  Micros placed_at = 0;                    // 0: placed before it was recorded
   OrderStatus status = OrderStatus::pending_payment;  // meaningful once placed
   Micros expires_at = 0;
   std::string idempotency_key{};
@@ -50,6 +56,9 @@ struct OrderState {
   // payment_key of every payment fact applied, so that a notification is acted on exactly once.
   std::set<std::string> applied_payments{};
   std::uint64_t version = 0;  // events applied: the stream's version
+
+  // Σ quantity × price of its lines (saturating: an order is placed only when it fits).
+  [[nodiscard]] std::int64_t subtotal_in_cents() const noexcept;
 };
 
 // One cart line priced from its product at checkout.
@@ -60,11 +69,11 @@ struct PricedLine {
   std::string currency{};
 };
 
-// Checkout. amount = Σ quantity × price; the order's currency is the lines' one. No events when
-// the order is already placed (a retry: the first placement stands). Refused: no lines
-// (empty_cart); quantity ≤ 0 (invalid_quantity); mixed currencies, a negative price, a sku twice,
-// an overflowing amount, an empty reference/user/gateway, or a reference other than the state's
-// (invalid_argument).
+// Checkout. amount = Σ quantity × price − discount + delivery fee; the order's currency is the
+// lines' one. No events when the order is already placed (a retry: the first placement stands).
+// Refused: no lines (empty_cart); quantity ≤ 0 (invalid_quantity); mixed currencies, a negative
+// price, a sku twice, an overflowing amount, a discount below 0 or above the subtotal, a fee below
+// 0, an empty reference/user/gateway, or a reference other than the state's (invalid_argument).
 struct PlaceOrder {
   OrderRef reference{};
   UserId user{};
@@ -72,6 +81,12 @@ struct PlaceOrder {
   std::string gateway{};
   Micros expires_at = 0;
   std::string idempotency_key{};
+  std::int64_t discount_in_cents = 0;
+  std::int64_t delivery_fee_in_cents = 0;
+  std::optional<CouponCode> coupon{};
+  std::optional<ZoneId> delivery_zone{};
+  std::int64_t delivery_distance_m = 0;
+  Micros placed_at = 0;
 };
 
 // The reservation timer fired: OrderExpired when still pending_payment and now ≥ expires_at;
@@ -104,7 +119,8 @@ enum class PaymentOutcome { approved, failed, pending, refunded };
 //   case-insensitively) are the order's, else OrderNeedsAttention{amount_mismatch};
 //   order paid, needs_attention or refunded: no events (already decided);
 //   order expired, cancelled or payment_failed: OrderNeedsAttention{amount_mismatch} on a
-//   mismatch, else PaymentApproved when `stock_available`, else OrderNeedsAttention{stock_unavailable}.
+//   mismatch, else OrderNeedsAttention{stock_unavailable} unless `stock_available`, else
+//   OrderNeedsAttention{coupon_exhausted} unless `coupon_available`, else PaymentApproved.
 // - failed: PaymentFailed when pending_payment; otherwise no events (a late failure never moves
 //   an order back).
 // - refunded: OrderRefunded when paid; otherwise no events.
@@ -118,6 +134,8 @@ struct ApplyPayment {
   // Only read for an approval of an ended order: the coordinator tried to reserve every line
   // again (on the product actors) and all of them succeeded. Default false.
   bool stock_available = false;
+  // Likewise: its coupon's use could be taken again (true for an order without a coupon).
+  bool coupon_available = true;
 };
 
 using OrderCommand = std::variant<PlaceOrder, ExpireOrder, CancelOrder, ApplyPayment>;

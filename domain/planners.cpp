@@ -49,8 +49,36 @@ Planned<std::vector<ProductPlan>> plan_each(const std::vector<ProductState>& pro
 
 }  // namespace
 
+Planned<CheckoutQuote> quote_checkout(const std::vector<PricedLine>& lines, const UserId& user, CheckoutExtras extras,
+                                      const std::optional<DeliveryChoice>& delivery, Micros now) {
+  CheckoutQuote q;
+  if (!lines.empty()) q.currency = lines.front().currency;
+  std::vector<CouponLine> coupon_lines;
+  for (const auto& line : lines) {
+    std::int64_t amount = 0;
+    if (__builtin_mul_overflow(line.quantity, line.price_in_cents, &amount) ||
+        __builtin_add_overflow(q.subtotal_in_cents, amount, &q.subtotal_in_cents))
+      return refusal(DomainErrc::invalid_argument, "the amount overflows");
+    coupon_lines.push_back({line.sku, line.quantity, line.price_in_cents});
+  }
+  if (extras.coupon) {
+    auto checked = check_coupon(*extras.coupon, user, coupon_lines, q.currency, now);
+    if (auto* why = std::get_if<CouponRefusal>(&checked)) return coupon_invalid(*why);
+    q.discount_in_cents = std::get<std::int64_t>(checked);
+  }
+  if (delivery) {
+    if (!extras.zone) return delivery_unavailable(DeliveryRefusal::unknown_zone);
+    auto fee = delivery_fee(*extras.zone, delivery->distance_m, q.currency, q.subtotal_in_cents - q.discount_in_cents);
+    if (auto* why = std::get_if<DeliveryRefusal>(&fee)) return delivery_unavailable(*why);
+    q.delivery_fee_in_cents = std::get<std::int64_t>(fee);
+  }
+  if (__builtin_add_overflow(q.subtotal_in_cents - q.discount_in_cents, q.delivery_fee_in_cents, &q.total_in_cents))
+    return refusal(DomainErrc::invalid_argument, "the amount overflows");
+  return q;
+}
+
 Planned<CheckoutPlan> plan_checkout(const CartState& cart, const OrderState& order, const std::vector<ProductState>& products,
-                                    const CheckoutRequest& request) {
+                                    CheckoutExtras extras, const CheckoutRequest& request) {
   if (cart.lines.empty()) return refusal(DomainErrc::empty_cart, "the cart is empty");
   CheckoutPlan plan;
   std::vector<StockShortage> shortages;
@@ -68,8 +96,27 @@ Planned<CheckoutPlan> plan_checkout(const CartState& cart, const OrderState& ord
   }
   if (!shortages.empty()) return insufficient_stock(std::move(shortages));
   if (products.size() != cart.lines.size()) return refusal(DomainErrc::invalid_argument, "a cart line's product is missing");
-  auto d = decide(order, OrderCommand{PlaceOrder{request.reference, cart.user, std::move(priced), request.gateway,
-                                                 request.expires_at, request.idempotency_key}});
+  if (cart.coupon.has_value() != (extras.coupon != nullptr))
+    return refusal(DomainErrc::invalid_argument, "the cart's coupon was not gathered");
+  auto quoted = quote_checkout(priced, cart.user, extras, request.delivery, request.now);
+  if (auto* refused = std::get_if<DomainError>(&quoted)) return *refused;
+  const auto& quote = std::get<CheckoutQuote>(quoted);
+  if (extras.coupon) {
+    auto held = decide(*extras.coupon, CouponCommand{HoldCouponUse{request.reference, cart.user}});
+    if (auto* refused = refusal_of(held)) return *refused;
+    plan.coupon_events = *events_of(held);
+  }
+  PlaceOrder place{request.reference, cart.user, std::move(priced), request.gateway, request.expires_at,
+                   request.idempotency_key};
+  place.discount_in_cents = quote.discount_in_cents;
+  place.delivery_fee_in_cents = quote.delivery_fee_in_cents;
+  place.coupon = cart.coupon;
+  if (request.delivery) {
+    place.delivery_zone = request.delivery->zone;
+    place.delivery_distance_m = request.delivery->distance_m;
+  }
+  place.placed_at = request.now;
+  auto d = decide(order, OrderCommand{std::move(place)});
   if (auto* refused = refusal_of(d)) return *refused;
   plan.order_events = *events_of(d);
   plan.after = folded(order, plan.order_events);
@@ -86,8 +133,9 @@ StockNeed payment_stock_need(const OrderState& order, const ApplyPayment& paymen
 }
 
 Planned<PaymentPlan> plan_payment(const OrderState& order, const CartState& cart, const std::vector<ProductState>& products,
-                                  ApplyPayment payment) {
+                                  const CouponState* coupon, ApplyPayment payment) {
   PaymentPlan plan;
+  std::vector<CouponEvent> retaken;  // the coupon's use taken again and confirmed, for a retake
   if (payment_stock_need(order, payment) == StockNeed::retake) {
     // Reserve each line again and confirm it at once; all of them, or none (needs attention).
     bool available = true;
@@ -104,20 +152,39 @@ Planned<PaymentPlan> plan_payment(const OrderState& order, const CartState& cart
       plan.products.push_back({p.sku, std::move(evs)});
     }
     payment.stock_available = available;
+    if (order.coupon) {
+      if (!coupon) return refusal(DomainErrc::invalid_argument, "the order's coupon was not gathered");
+      auto hold = decide(*coupon, CouponCommand{HoldCouponUse{order.reference, order.user}});
+      payment.coupon_available = !refusal_of(hold);
+      if (payment.coupon_available) {
+        retaken = *events_of(hold);
+        auto confirm = decide(folded(*coupon, retaken), CouponCommand{ConfirmCouponUse{order.reference}});
+        retaken.insert(retaken.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+      }
+    }
   }
   auto d = decide(order, OrderCommand{payment});
   if (auto* refused = refusal_of(d)) return *refused;
   plan.order_events = *events_of(d);
   const auto effect = plan.order_events.empty() ? StockEffect::none : stock_effect(order, plan.order_events.front());
   if (effect == StockEffect::confirm || effect == StockEffect::release) {
+    const bool release = effect == StockEffect::release;
     auto own = plan_each(products, [&](const ProductState&) -> ProductCommand {
-      if (effect == StockEffect::release) return ReleaseReservation{order.reference, events::ReleaseReason::payment_failed};
+      if (release) return ReleaseReservation{order.reference, events::ReleaseReason::payment_failed};
       return ConfirmReservation{order.reference};
     });
     if (auto* refused = std::get_if<DomainError>(&own)) return *refused;
     plan.products = std::get<std::vector<ProductPlan>>(std::move(own));
-  } else if (effect != StockEffect::reserve_and_confirm) {
-    plan.products.clear();  // needs attention (or nothing moves): the stock stays as it is
+    if (coupon) {
+      auto c = decide(*coupon, release ? CouponCommand{ReleaseCouponUse{order.reference, events::ReleaseReason::payment_failed}}
+                                       : CouponCommand{ConfirmCouponUse{order.reference}});
+      if (auto* refused = refusal_of(c)) return *refused;
+      plan.coupon_events = *events_of(c);
+    }
+  } else if (effect == StockEffect::reserve_and_confirm) {
+    plan.coupon_events = std::move(retaken);
+  } else {
+    plan.products.clear();  // needs attention (or nothing moves): the stock and the coupon stay as they are
   }
   plan.after = folded(order, plan.order_events);
   if (plan.after.status == OrderStatus::paid && order.status != OrderStatus::paid) {
@@ -137,7 +204,7 @@ bool end_order_needs_stock(const OrderState& order, const OrderCommand& command)
 }
 
 Planned<EndOrderPlan> plan_end_order(const OrderState& order, const OrderCommand& command, events::ReleaseReason reason,
-                                     const std::vector<ProductState>& products) {
+                                     const std::vector<ProductState>& products, const CouponState* coupon) {
   auto d = decide(order, command);
   if (auto* refused = refusal_of(d)) return *refused;
   EndOrderPlan plan;
@@ -149,6 +216,11 @@ Planned<EndOrderPlan> plan_end_order(const OrderState& order, const OrderCommand
   });
   if (auto* refused = std::get_if<DomainError>(&released)) return *refused;
   plan.products = std::get<std::vector<ProductPlan>>(std::move(released));
+  if (coupon) {
+    auto c = decide(*coupon, CouponCommand{ReleaseCouponUse{order.reference, reason}});
+    if (auto* refused = refusal_of(c)) return *refused;
+    plan.coupon_events = *events_of(c);
+  }
   return plan;
 }
 

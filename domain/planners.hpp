@@ -8,11 +8,14 @@
 // per line of the order or cart, in sku order. Pure: no I/O, no threads, no clock.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "domain/cart.hpp"
+#include "domain/coupon.hpp"
+#include "domain/delivery.hpp"
 #include "domain/errors.hpp"
 #include "domain/order.hpp"
 #include "domain/product.hpp"
@@ -33,21 +36,48 @@ using Planned = std::variant<Plan, DomainError>;
 struct CheckoutRequest {
   OrderRef reference{};  // new, never placed
   std::string gateway{};
+  Micros now = 0;
   Micros expires_at = 0;
   std::string idempotency_key{};
+  std::optional<DeliveryChoice> delivery{};  // none: pickup
+};
+
+// What a checkout prices besides its products: the cart's coupon (its slice for this order and
+// shopper) and the delivery zone, each when there is one.
+struct CheckoutExtras {
+  const CouponState* coupon = nullptr;      // set exactly when the cart has a coupon attached
+  const DeliveryZoneState* zone = nullptr;  // set exactly when the request asks for delivery
 };
 
 struct CheckoutPlan {
-  std::vector<OrderEvent> order_events{};  // OrderPlaced
-  std::vector<ProductPlan> products{};     // a StockReserved each
-  OrderState after{};                      // the order once placed
+  std::vector<OrderEvent> order_events{};    // OrderPlaced
+  std::vector<ProductPlan> products{};       // a StockReserved each
+  std::vector<CouponEvent> coupon_events{};  // CouponUseHeld, when the cart has a coupon
+  OrderState after{};                        // the order once placed
 };
 
-// Reserves every line of `cart` on its product (`products`: one slice per line) and places the
-// order, or refuses: empty_cart; insufficient_stock with one shortage per line that cannot be had
-// (an unknown sku has 0 available); any other refusal of a product or of the order as it is.
+// The money of a cart as checkout would charge it.
+struct CheckoutQuote {
+  std::int64_t subtotal_in_cents = 0;
+  std::int64_t discount_in_cents = 0;
+  std::int64_t delivery_fee_in_cents = 0;
+  std::int64_t total_in_cents = 0;
+  std::string currency{};
+};
+
+// Prices `lines` (in `currency`) with the coupon and delivery of `extras` for `user` at `now`, or
+// refuses: coupon_invalid with its reason; delivery_unavailable with its reason.
+[[nodiscard]] Planned<CheckoutQuote> quote_checkout(const std::vector<PricedLine>& lines, const UserId& user,
+                                                    CheckoutExtras extras, const std::optional<DeliveryChoice>& delivery,
+                                                    Micros now);
+
+// Reserves every line of `cart` on its product (`products`: one slice per line), holds a use of
+// its coupon and places the order priced by quote_checkout, or refuses: empty_cart;
+// insufficient_stock with one shortage per line that cannot be had (an unknown sku has 0
+// available); coupon_invalid; delivery_unavailable; any other refusal of a product or of the order.
 [[nodiscard]] Planned<CheckoutPlan> plan_checkout(const CartState& cart, const OrderState& order,
-                                                  const std::vector<ProductState>& products, const CheckoutRequest& request);
+                                                  const std::vector<ProductState>& products, CheckoutExtras extras,
+                                                  const CheckoutRequest& request);
 
 // -- payment facts -------------------------------------------------------------------------------
 
@@ -63,6 +93,7 @@ enum class StockNeed {
 struct PaymentPlan {
   std::vector<OrderEvent> order_events{};
   std::vector<ProductPlan> products{};
+  std::vector<CouponEvent> coupon_events{};  // the order's use confirmed, released or taken again
   std::vector<CartEvent> cart_events{};  // the owner's cart emptied when the order becomes paid
   OrderState after{};
   std::string effect = "no_change";  // "paid", "payment_failed", "needs_attention", "refunded", "no_change"
@@ -70,16 +101,19 @@ struct PaymentPlan {
 };
 
 // Applies `payment` to `order` with its owner's `cart` and, as payment_stock_need said, the
-// slices of its products (none for StockNeed::none). For a retake every line is reserved and
-// confirmed, or — when any cannot be — none is and the order needs attention.
+// slices of its products and of its coupon (none for StockNeed::none; `coupon` is null when the
+// order has none). For a retake every line is reserved and confirmed and the coupon's use taken
+// again, or — when any cannot be — nothing is and the order needs attention.
 [[nodiscard]] Planned<PaymentPlan> plan_payment(const OrderState& order, const CartState& cart,
-                                                const std::vector<ProductState>& products, ApplyPayment payment);
+                                                const std::vector<ProductState>& products, const CouponState* coupon,
+                                                ApplyPayment payment);
 
 // -- the end of an order (expiry or cancellation) ------------------------------------------------
 
 struct EndOrderPlan {
-  std::vector<OrderEvent> order_events{};  // OrderExpired or OrderCancelled; none when nothing ends
-  std::vector<ProductPlan> products{};     // a ReservationReleased each, where the order held stock
+  std::vector<OrderEvent> order_events{};    // OrderExpired or OrderCancelled; none when nothing ends
+  std::vector<ProductPlan> products{};       // a ReservationReleased each, where the order held stock
+  std::vector<CouponEvent> coupon_events{};  // CouponUseReleased, where the order held a use
   OrderState after{};
 };
 
@@ -87,6 +121,7 @@ struct EndOrderPlan {
 [[nodiscard]] bool end_order_needs_stock(const OrderState& order, const OrderCommand& command);
 
 [[nodiscard]] Planned<EndOrderPlan> plan_end_order(const OrderState& order, const OrderCommand& command,
-                                                   events::ReleaseReason reason, const std::vector<ProductState>& products);
+                                                   events::ReleaseReason reason, const std::vector<ProductState>& products,
+                                                   const CouponState* coupon);
 
 }  // namespace bitacora::domain

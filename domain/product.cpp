@@ -4,15 +4,12 @@
 #include <vector>
 
 #include "events/event_variant.hpp"
+#include "support/text.hpp"
 
 namespace bitacora::domain {
 namespace {
 
 using Events = std::vector<ProductEvent>;
-
-bool valid_currency(std::string_view c) {
-  return c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-}
 
 DomainError stock_below_reserved(const ProductState& s, std::int64_t on_hand_after) {
   auto e = refusal(DomainErrc::stock_below_reserved, "on-hand " + std::to_string(on_hand_after) + " of " +

@@ -32,7 +32,21 @@ struct CartQuantitiesSet {
   friend bool operator==(const CartQuantitiesSet&, const CartQuantitiesSet&) = default;
 };
 
-// Every line was removed: "emptied" by the shopper, "order_paid" after checkout, …
+// The shopper attached a coupon (it was checked then; checkout checks it again), replacing any other.
+struct CartCouponAttached {
+  static constexpr std::string_view kType = "CartCouponAttached";
+  CouponCode code;
+  friend bool operator==(const CartCouponAttached&, const CartCouponAttached&) = default;
+};
+
+// The shopper took the coupon off.
+struct CartCouponRemoved {
+  static constexpr std::string_view kType = "CartCouponRemoved";
+  friend bool operator==(const CartCouponRemoved&, const CartCouponRemoved&) = default;
+};
+
+// Every line was removed, and the coupon with them: "emptied" by the shopper, "order_paid" after
+// checkout, …
 struct CartCleared {
   static constexpr std::string_view kType = "CartCleared";
   std::string reason;
@@ -42,6 +56,10 @@ struct CartCleared {
 [[nodiscard]] std::string to_json(const CartItemAdded& e);
 [[nodiscard]] std::string to_json(const CartQuantitiesSet& e);
 [[nodiscard]] std::string to_json(const CartCleared& e);
+[[nodiscard]] std::string to_json(const CartCouponAttached& e);
+[[nodiscard]] std::string to_json(const CartCouponRemoved& e);
+[[nodiscard]] Result<CartCouponAttached> cart_coupon_attached_from_json(std::string_view json);
+[[nodiscard]] Result<CartCouponRemoved> cart_coupon_removed_from_json(std::string_view json);
 [[nodiscard]] Result<CartItemAdded> cart_item_added_from_json(std::string_view json);
 [[nodiscard]] Result<CartQuantitiesSet> cart_quantities_set_from_json(std::string_view json);
 [[nodiscard]] Result<CartCleared> cart_cleared_from_json(std::string_view json);

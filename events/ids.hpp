@@ -33,6 +33,8 @@ class NamedType {
 using Sku = NamedType<std::string, struct SkuTag>;            // a product: "sku-1"
 using OrderRef = NamedType<std::string, struct OrderRefTag>;  // an order: "ORD-…", the gateways' reference
 using UserId = NamedType<std::string, struct UserIdTag>;      // a shopper: the JWT's `sub`
+using CouponCode = NamedType<std::string, struct CouponCodeTag>;  // a coupon: "WELCOME10", upper-case
+using ZoneId = NamedType<std::string, struct ZoneIdTag>;          // a delivery zone: "bogota-norte"
 
 }  // namespace bitacora
 

@@ -10,7 +10,12 @@
 // (std::unordered_map, boost::unordered_flat_map) of <id or string, int64> (a JSON object, in key
 // order either way),
 // std::vector<T> where T has its own `fields` (an array of objects);
-// io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us".
+// io.time(k, micros) writes "k" (RFC 3339) and "k_us", reads "k_us"; bool; std::vector of strong
+// ids (an array of strings); std::optional of an integer, a string or such a vector (null when
+// empty), and io.time(k, optional micros) (both members null when empty);
+// defaulted(x): a member added to an existing event, which its older records lack — read when
+// present, left as the decoder's default otherwise (so the old record keeps its old meaning), and
+// written only when it is not the default.
 // `fields` is found by argument-dependent lookup, so it lives in the struct's namespace.
 // Document also serves hand-written decoders: `Document d(bytes); d("k", out); if (!d.ok()) …`.
 // Reading is lenient in two ways only: a member no decoder reads is checked for its place in the
@@ -66,6 +71,21 @@ struct Bytes {
 };
 inline Bytes<std::string> bytes(std::string& s) { return {s}; }
 inline Bytes<const std::string> bytes(const std::string& s) { return {s}; }
+
+// A member that records written before it existed lack (see the top of this file).
+template <class T>
+struct Defaulted {
+  T& value;
+};
+template <class T>
+Defaulted<T> defaulted(T& v) {
+  return {v};
+}
+
+template <class T>
+struct IsIdVector : std::false_type {};
+template <class Tag>
+struct IsIdVector<std::vector<NamedType<std::string, Tag>>> : std::true_type {};
 [[nodiscard]] inline std::string base64_key(std::string_view k) { return std::string(k) + "_base64"; }
 
 // Writes member `k` of `w`'s open object as Bytes does.
@@ -112,12 +132,33 @@ class FieldWriter {
   template <class T>
   void operator()(std::string_view k, const std::vector<T>& items) {
     w_.key(k).begin_array();
-    for (const auto& item : items) write_object(w_, item);
+    for (const auto& item : items) {
+      if constexpr (IsIdVector<std::vector<T>>::value) w_.value(item.value());
+      else write_object(w_, item);
+    }
     w_.end_array();
+  }
+  void operator()(std::string_view k, bool v) { w_.field(k, v); }
+  template <class T>
+  void operator()(std::string_view k, const std::optional<T>& v) {
+    if (v) (*this)(k, *v);
+    else w_.key(k).null();
+  }
+  // Left out when it holds its default, as records written before it existed do: a record that
+  // does not use a newer member reads exactly as it did.
+  template <class T>
+  void operator()(std::string_view k, Defaulted<T> d) {
+    if (d.value == std::remove_const_t<T>{}) return;
+    (*this)(k, std::as_const(d.value));
   }
   void time(std::string_view k, Micros t) {
     w_.field(k, format_rfc3339(t));
     w_.field(std::string(k) + "_us", t);
+  }
+  void time(std::string_view k, const std::optional<Micros>& t) {
+    if (t) return time(k, *t);
+    w_.key(k).null();
+    w_.key(std::string(k) + "_us").null();
   }
 
  private:
@@ -176,18 +217,29 @@ class FieldReader {
   }
   template <class T>
   void operator()(std::string_view k, std::vector<T>& out) {
-    simdjson::ondemand::array a;
-    if (!ok_ || member(k).get_array().get(a)) return fail();
-    for (auto element : a) {
-      simdjson::ondemand::object o;
-      if (element.get_object().get(o)) return fail();
-      T item{};
-      FieldReader sub(o, ok_);
-      fields(sub, item);
-      if (!ok_) return;
-      out.push_back(std::move(item));
-    }
+    simdjson::ondemand::value v;
+    if (!ok_ || member(k).get(v)) return fail();
+    if (!read_value(v, out)) fail();
   }
+  void operator()(std::string_view k, bool& out) {
+    if (!ok_ || member(k).get_bool().get(out)) fail();
+  }
+  template <class T>
+  void operator()(std::string_view k, std::optional<T>& out) {
+    simdjson::ondemand::value v;
+    bool null = false;
+    if (!ok_ || member(k).get(v) || v.is_null().get(null)) return fail();
+    if (null) return out.reset();
+    T item{};
+    if (!read_value(v, item)) return fail();
+    out = std::move(item);
+  }
+  template <class T>
+  void operator()(std::string_view k, Defaulted<T> d) {
+    if (!ok_ || member(k).error() == simdjson::NO_SUCH_FIELD) return;
+    (*this)(k, d.value);
+  }
+  void time(std::string_view k, std::optional<Micros>& out) { (*this)(std::string(k) + "_us", out); }
   void time(std::string_view k, Micros& out) { (*this)(std::string(k) + "_us", out); }
   void operator()(std::string_view k, Bytes<std::string> b) {
     (*this)(k, b.value);
@@ -213,6 +265,51 @@ class FieldReader {
 
  private:
   void fail() noexcept { ok_ = false; }
+
+  // One value already found, of the kinds optional members and arrays hold.
+  static bool read_value(simdjson::ondemand::value v, std::string& out) {
+    std::string_view s;
+    if (v.get_string().get(s)) return false;
+    out.assign(s);
+    return true;
+  }
+  template <class Tag>
+  static bool read_value(simdjson::ondemand::value v, NamedType<std::string, Tag>& out) {
+    std::string s;
+    if (!read_value(v, s)) return false;
+    out = NamedType<std::string, Tag>(std::move(s));
+    return true;
+  }
+  template <std::integral T>
+  static bool read_value(simdjson::ondemand::value v, T& out) {
+    std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t> n{};
+    if (v.get(n) || !std::in_range<T>(n)) return false;
+    out = static_cast<T>(n);
+    return true;
+  }
+  template <class T>
+  bool read_value(simdjson::ondemand::value v, std::vector<T>& out) {
+    simdjson::ondemand::array a;
+    if (v.get_array().get(a)) return false;
+    for (auto element : a) {
+      if constexpr (IsIdVector<std::vector<T>>::value) {
+        simdjson::ondemand::value item_value;
+        T item{};
+        if (element.get(item_value) || !read_value(item_value, item)) return false;
+        out.push_back(std::move(item));
+        continue;
+      } else {
+        simdjson::ondemand::object o;
+        if (element.get_object().get(o)) return false;
+        T item{};
+        FieldReader sub(o, ok_);
+        fields(sub, item);
+        if (!ok_) return false;
+        out.push_back(std::move(item));
+      }
+    }
+    return true;
+  }
 
   simdjson::ondemand::object obj_;
   bool& ok_;

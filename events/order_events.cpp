@@ -7,7 +7,7 @@ namespace bitacora::events {
 namespace {
 
 constexpr EnumNames<CancelledBy, 2> kCancelledBy{{"owner", "admin"}};
-constexpr EnumNames<AttentionReason, 2> kAttentionReasons{{"amount_mismatch", "stock_unavailable"}};
+constexpr EnumNames<AttentionReason, 3> kAttentionReasons{{"amount_mismatch", "stock_unavailable", "coupon_exhausted"}};
 
 }  // namespace
 
@@ -27,6 +27,12 @@ void fields(auto& io, Is<OrderPlaced> auto& e) {
   io("gateway", e.gateway);
   io.time("expires_at", e.expires_at);
   io("idempotency_key", e.idempotency_key);
+  io("discount_in_cents", json::defaulted(e.discount_in_cents));
+  io("delivery_fee_in_cents", json::defaulted(e.delivery_fee_in_cents));
+  io("coupon", json::defaulted(e.coupon));
+  io("delivery_zone", json::defaulted(e.delivery_zone));
+  io("delivery_distance_m", json::defaulted(e.delivery_distance_m));
+  io("placed_at_us", json::defaulted(e.placed_at));
 }
 
 void fields(auto&, Is<OrderExpired> auto&) {}

@@ -8,6 +8,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -45,17 +46,25 @@ void fields(IO& io, Line& line) {
   io("price_in_cents", line.price_in_cents);
 }
 
-// Checkout placed the order; its stock is reserved on the products' streams in the same batch.
+// Checkout placed the order; its stock is reserved on the products' streams (and its coupon's use
+// held) in the same batch. Orders placed before coupons and delivery existed lack the members
+// from discount_in_cents on, and read as no discount, pickup and an unknown placement time.
 struct OrderPlaced {
   static constexpr std::string_view kType = "OrderPlaced";
   OrderRef reference;
   UserId user;
   std::vector<OrderLine> lines;
-  std::int64_t amount_in_cents = 0;  // Σ quantity × price_in_cents
+  std::int64_t amount_in_cents = 0;  // subtotal (Σ quantity × price_in_cents) − discount + delivery fee
   std::string currency;
   std::string gateway;  // "wompi", "mercadopago", "stripe"
   Micros expires_at = 0;
   std::string idempotency_key;  // empty when the checkout carried none
+  std::int64_t discount_in_cents = 0;
+  std::int64_t delivery_fee_in_cents = 0;
+  std::optional<CouponCode> coupon{};     // the coupon whose use the order holds
+  std::optional<ZoneId> delivery_zone{};  // none: pickup
+  std::int64_t delivery_distance_m = 0;
+  Micros placed_at = 0;                   // 0: placed before it was recorded
   friend bool operator==(const OrderPlaced&, const OrderPlaced&) = default;
 };
 
@@ -76,6 +85,7 @@ struct OrderCancelled {
 enum class AttentionReason {
   amount_mismatch,    // the approved amount or currency is not the order's
   stock_unavailable,  // approved after the order ended, and its lines could not be reserved again
+  coupon_exhausted,   // approved after the order ended, and its coupon had no use left to take again
 };
 [[nodiscard]] std::string_view to_string(AttentionReason reason) noexcept;
 [[nodiscard]] bool parse(std::string_view text, AttentionReason& out) noexcept;

@@ -10,6 +10,7 @@
 
 #include "actors/webhook_inbox.hpp"
 #include "actors/commerce.hpp"
+#include "actors/commerce_queries.hpp"
 #include "actors/order_queries.hpp"
 #include "actors/stream_queries.hpp"
 #include "actors/webhook_processor.hpp"
@@ -36,6 +37,7 @@ struct Services {
   actors::Commerce& commerce;
   actors::WebhookProcessor& processor;
   const actors::OrderQueries& orders;
+  const actors::CommerceQueries& commerce_queries;
   std::function<StorageStatus()> storage_status;
   metrics::Registry& metrics;
   const Clock& clock;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/message.hpp"
 #include "support/text.hpp"
@@ -27,6 +28,14 @@ class JsonBody {
   std::int64_t integer(const char* key);
   // Optional field: nullopt when absent (a wrong type is still an error).
   std::optional<std::string> optional_string(const char* key, std::size_t max_length = 1024);
+  // Optional fields that may also be null: nullopt when absent or null.
+  std::optional<std::string> nullable_string(const char* key, std::size_t max_length = 1024);
+  std::optional<std::int64_t> nullable_integer(const char* key);
+  // An array of at most `max_items` strings of at most `max_length` each.
+  std::optional<std::vector<std::string>> nullable_strings(const char* key, std::size_t max_items, std::size_t max_length);
+  bool boolean(const char* key, bool absent);
+  // The member itself, or nullopt when absent or null.
+  std::optional<simdjson::dom::element> nullable(const char* key);
 
  private:
   void fail(std::string message, const char* field);

@@ -13,6 +13,8 @@ void add_stream_routes(Router& router, Services& services);         // §5 /api/
 void add_product_routes(Router& router, Services& services);        // §3 /api/products
 void add_cart_routes(Router& router, Services& services);           // §4 /api/cart
 void add_order_routes(Router& router, Services& services);          // §4 /api/checkout, /api/orders
+void add_coupon_routes(Router& router, Services& services);         // §4 /api/coupons, /api/delivery/zones
+void add_stats_routes(Router& router, Services& services);          // §4 /api/stats/checkouts
 
 [[nodiscard]] inline Router make_router(Services& services) {
   Router r;
@@ -23,6 +25,8 @@ void add_order_routes(Router& router, Services& services);          // §4 /api/
   add_product_routes(r, services);
   add_cart_routes(r, services);
   add_order_routes(r, services);
+  add_coupon_routes(r, services);
+  add_stats_routes(r, services);
   return r;
 }
 

@@ -23,6 +23,8 @@
 #include <variant>
 
 #include "domain/cart.hpp"
+#include "domain/coupon.hpp"
+#include "domain/delivery.hpp"
 #include "domain/order.hpp"
 #include "domain/product.hpp"
 #include "domain/webhook.hpp"
@@ -71,6 +73,18 @@ struct OrderAggregate : OwnedAggregate<domain::OrderState, domain::OrderEvent, &
   static constexpr std::string_view kStreamPrefix = events::kOrderStreamPrefix;
 };
 
+struct CouponAggregate : OwnedAggregate<domain::CouponState, domain::CouponEvent, &domain::CouponState::code,
+                                        domain::decode_coupon_event, decode_coupon_state> {
+  static constexpr std::string_view kName = "coupon";
+  static constexpr std::string_view kStreamPrefix = events::kCouponStreamPrefix;
+};
+
+struct DeliveryAggregate : OwnedAggregate<domain::DeliveryZoneState, domain::DeliveryEvent, &domain::DeliveryZoneState::zone,
+                                          domain::decode_delivery_event, decode_delivery_state> {
+  static constexpr std::string_view kName = "delivery";
+  static constexpr std::string_view kStreamPrefix = events::kDeliveryStreamPrefix;
+};
+
 // A webhook's stream, folded to read it (audit, replay) into its summary: the row the `webhooks`
 // index lists, whose stored form is its state's. Its events are appended by the webhook inbox and
 // processor, so it has no encode_event; WebhookReceived is read without the raw request it
@@ -94,7 +108,8 @@ template <class... D>
 struct TypeList {};
 
 // Every kind of stream the log holds.
-using Aggregates = TypeList<ProductAggregate, CartAggregate, OrderAggregate, WebhookAggregate>;
+using Aggregates =
+    TypeList<ProductAggregate, CartAggregate, OrderAggregate, CouponAggregate, DeliveryAggregate, WebhookAggregate>;
 
 namespace detail {
 template <class S, class List>

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <optional>
 #include <type_traits>
 #include <set>
@@ -29,6 +30,32 @@ class StateReader {
     if (!ok_) return;
     fields_(k, out);
     if (!ok_) failed_ = k;
+  }
+
+  template <class T>
+  void operator()(std::string_view k, events::json::Defaulted<T> d) {
+    if (!ok_) return;
+    fields_(k, d);
+    if (!ok_) failed_ = k;
+  }
+
+  // Terms: the definition event, nested in the stored form its own codec reads.
+  void operator()(std::string_view k, events::CouponDefined& out) { nested(k, out, events::coupon_defined_from_json); }
+  void operator()(std::string_view k, events::DeliveryZoneDefined& out) {
+    nested(k, out, events::delivery_zone_defined_from_json);
+  }
+
+  void operator()(std::string_view k, domain::CouponHolds& out) {
+    if (!ok_) return;
+    simdjson::ondemand::object holds;
+    if (fields_.member(k).get_object().get(holds) != simdjson::SUCCESS) return fail(k);
+    for (auto entry : holds) {
+      std::string_view order, user;
+      if (entry.unescaped_key().get(order) != simdjson::SUCCESS) return fail(k);
+      OrderRef ref{std::string(order)};  // copied before the value is read
+      if (entry.value().get_string().get(user) != simdjson::SUCCESS) return fail(k);
+      out.emplace(std::move(ref), UserId(std::string(user)));
+    }
   }
 
   void operator()(std::string_view k, bool& out) {
@@ -93,6 +120,18 @@ class StateReader {
     failed_ = k;
   }
 
+  template <class E, class Decode>
+  void nested(std::string_view k, E& out, Decode decode) {
+    if (!ok_) return;
+    simdjson::ondemand::object obj;
+    std::string_view raw;
+    if (fields_.member(k).get_object().get(obj) != simdjson::SUCCESS || obj.raw_json().get(raw) != simdjson::SUCCESS)
+      return fail(k);
+    auto decoded = decode(std::string(raw));  // its own parser, from the pool
+    if (!decoded) return fail(k);
+    out = std::move(*decoded);
+  }
+
   bool ok_ = true;  // before fields_, which holds a reference to it and may clear it
   std::string_view failed_;
   events::json::FieldReader fields_;
@@ -123,6 +162,17 @@ class StateWriter {
       return;
     }
     w_.begin_object().field("gateway", p->gateway).field("transaction_id", p->transaction_id).field("status", p->status);
+    w_.end_object();
+  }
+  void operator()(std::string_view k, const events::CouponDefined& t) { w_.key(k).raw(events::to_json(t)); }
+  void operator()(std::string_view k, const events::DeliveryZoneDefined& t) { w_.key(k).raw(events::to_json(t)); }
+  void operator()(std::string_view k, const domain::CouponHolds& holds) {
+    std::vector<const domain::CouponHolds::value_type*> sorted;
+    sorted.reserve(holds.size());
+    for (const auto& entry : holds) sorted.push_back(&entry);
+    std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    w_.key(k).begin_object();
+    for (const auto* entry : sorted) w_.field(entry->first.value(), entry->second.value());
     w_.end_object();
   }
   void time(std::string_view k, Micros t) { fields_.time(k, t); }
@@ -157,6 +207,7 @@ void fields(auto& io, events::Is<domain::ProductState> auto& s) {
 void fields(auto& io, events::Is<domain::CartState> auto& s) {
   io("user", s.user);
   io("lines", s.lines);
+  io("coupon", events::json::defaulted(s.coupon));
   io("version", s.version);
 }
 
@@ -173,6 +224,30 @@ void fields(auto& io, events::Is<domain::OrderState> auto& s) {
   io("placed", s.placed);
   io("payment", s.payment);
   io("applied_payments", s.applied_payments);
+  io("discount_in_cents", events::json::defaulted(s.discount_in_cents));
+  io("delivery_fee_in_cents", events::json::defaulted(s.delivery_fee_in_cents));
+  io("coupon", events::json::defaulted(s.coupon));
+  io("delivery_zone", events::json::defaulted(s.delivery_zone));
+  io("delivery_distance_m", events::json::defaulted(s.delivery_distance_m));
+  io("placed_at_us", events::json::defaulted(s.placed_at));
+  io("version", s.version);
+}
+
+void fields(auto& io, events::Is<domain::CouponState> auto& s) {
+  io("code", s.code);
+  io("defined", s.defined);
+  io("terms", s.terms);
+  io("used", s.used);
+  io("held", s.held);
+  io("holds", s.holds);
+  io("uses_by_user", s.uses_by_user);
+  io("version", s.version);
+}
+
+void fields(auto& io, events::Is<domain::DeliveryZoneState> auto& s) {
+  io("zone", s.zone);
+  io("defined", s.defined);
+  io("terms", s.terms);
   io("version", s.version);
 }
 
@@ -207,6 +282,8 @@ Result<State> decode_state(std::string_view json, std::string_view what) {
 std::string state_json(const domain::ProductState& s) { return encode_state(s); }
 std::string state_json(const domain::CartState& s) { return encode_state(s); }
 std::string state_json(const domain::OrderState& s) { return encode_state(s); }
+std::string state_json(const domain::CouponState& s) { return encode_state(s); }
+std::string state_json(const domain::DeliveryZoneState& s) { return encode_state(s); }
 
 Result<domain::ProductState> decode_product_state(std::string_view json) {
   return decode_state<domain::ProductState>(json, "product");
@@ -218,6 +295,14 @@ Result<domain::CartState> decode_cart_state(std::string_view json) {
 
 Result<domain::OrderState> decode_order_state(std::string_view json) {
   return decode_state<domain::OrderState>(json, "order");
+}
+
+Result<domain::CouponState> decode_coupon_state(std::string_view json) {
+  return decode_state<domain::CouponState>(json, "coupon");
+}
+
+Result<domain::DeliveryZoneState> decode_delivery_state(std::string_view json) {
+  return decode_state<domain::DeliveryZoneState>(json, "delivery zone");
 }
 
 }  // namespace bitacora::snapshots

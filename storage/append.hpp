@@ -24,6 +24,7 @@ struct NewEvent {
 enum class Index : std::uint8_t {
   webhooks,  // seq of a webhook's first event → its summary row (list of API.md §2)
   orders,    // order reference → its current view (admin list of API.md §4)
+  checkouts, // placed_at (µs, big-endian) + reference → the order's outcome and money (statistics)
 };
 
 struct IndexPut {
@@ -50,6 +51,11 @@ struct AppendRequest {
   std::vector<IndexPut> index_puts;
   // Named counters kept in `meta`, moved by these deltas in the same batch (e.g. webhooks pending).
   std::vector<std::pair<std::string, std::int64_t>> counter_deltas;
+  // Counters this request may not carry past a maximum: when its deltas would leave one above
+  // its max, nothing of the request is appended and the answer is Errc::exhausted. Decided where
+  // concurrent requests meet, in batch order, so N checkouts racing for a coupon's last K uses
+  // get exactly K successes, whatever the actors in between believed.
+  std::vector<std::pair<std::string, std::int64_t>> counter_limits;
   // Durable timers (DESIGN.md "Time") scheduled or removed together with these events, so a crash
   // leaves either the event and its timer change or neither. Keys from keys::timer().
   std::vector<std::pair<std::string, std::string>> timer_puts;  // key → what to deliver

@@ -19,7 +19,7 @@ namespace {
 
 constexpr Family kFamilies[] = {Family::events,    Family::streams, Family::dedupe,
                                 Family::timers,    Family::snapshots, Family::meta,
-                                Family::quarantine, Family::webhooks, Family::orders};
+                                Family::quarantine, Family::webhooks, Family::orders, Family::checkouts};
 
 Error io_error(const rocksdb::Status& s, std::string_view what) {
   return Error{Errc::unavailable, std::string(what) + ": " + s.ToString()};
@@ -97,6 +97,7 @@ const char* family_name(Family f) noexcept {
     case Family::quarantine: return "quarantine";
     case Family::webhooks: return "webhooks";
     case Family::orders: return "orders";
+    case Family::checkouts: return "checkouts";
   }
   return "?";
 }

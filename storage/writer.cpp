@@ -331,6 +331,14 @@ void LogWriter::commit(std::deque<Pending>& batch) {
         failed = Error{Errc::conflict, stream + " is at version " + std::to_string(batch_versions[stream]) + ", expected " +
                                            std::to_string(expected)};
     }
+    for (const auto& [name, max] : req.counter_limits) {
+      if (failed) break;
+      auto it = batch_counters.find(name);
+      std::int64_t value = it == batch_counters.end() ? counter(name) : it->second;
+      for (const auto& [n, delta] : req.counter_deltas)
+        if (n == name) value += delta;
+      if (value > max) failed = Error{Errc::exhausted, name + " would reach " + std::to_string(value) + ", over its limit of " + std::to_string(max)};
+    }
     if (failed) {
       answers.emplace_back(std::move(*failed));
       needs_write.push_back(false);
@@ -362,7 +370,9 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     for (const auto& [key, value] : req.timer_puts) wb.Put(db.family(Family::timers), key, value);
     for (const auto& key : req.timer_deletes) wb.Delete(db.family(Family::timers), key);
     for (const auto& put : req.index_puts)
-      wb.Put(db.family(put.index == Index::webhooks ? Family::webhooks : Family::orders),
+      wb.Put(db.family(put.index == Index::webhooks ? Family::webhooks
+                       : put.index == Index::orders ? Family::orders
+                                                    : Family::checkouts),
              put.key ? *put.key : keys::be64(out.first_seq), put.value);
     for (const auto& [name, delta] : req.counter_deltas) {
       auto it = batch_counters.find(name);

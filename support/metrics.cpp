@@ -59,6 +59,12 @@ void Registry::gauge(const std::string& name, const std::string& help, std::func
   family(name, help, "gauge").gauges[labels] = std::move(read);
 }
 
+void Registry::counter_of(const std::string& name, const std::string& help, std::function<double()> read,
+                          const std::string& labels) {
+  std::lock_guard lock(mu_);
+  family(name, help, "counter").gauges[labels] = std::move(read);
+}
+
 namespace {
 std::string number(double v) {
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";

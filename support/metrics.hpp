@@ -52,6 +52,9 @@ class Registry {
   // A gauge read when rendered; `read` must be callable from any thread.
   void gauge(const std::string& name, const std::string& help, std::function<double()> read,
              const std::string& labels = {});
+  // A counter whose value is kept elsewhere (e.g. durably) and read when rendered.
+  void counter_of(const std::string& name, const std::string& help, std::function<double()> read,
+                  const std::string& labels = {});
 
   [[nodiscard]] std::string render() const;
 

@@ -8,6 +8,7 @@ const char* to_string(Errc e) noexcept {
     case Errc::not_found: return "not_found";
     case Errc::conflict: return "conflict";
     case Errc::unavailable: return "unavailable";
+    case Errc::exhausted: return "exhausted";
     case Errc::data_loss: return "data_loss";
     case Errc::internal: return "internal";
   }

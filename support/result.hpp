@@ -15,6 +15,7 @@ enum class Errc {
   not_found,
   conflict,             // a precondition (version, state) did not hold
   unavailable,          // storage or a peer could not do it now; retryable
+  exhausted,            // a bounded counter would pass its limit (storage::AppendRequest::counter_limits)
   data_loss,            // stored bytes failed to decode or verify
   internal,
 };

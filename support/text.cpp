@@ -1,5 +1,7 @@
 #include "support/text.hpp"
 
+#include <algorithm>
+
 namespace bitacora {
 
 std::size_t utf8_sequence_length(std::string_view s) noexcept {
@@ -87,6 +89,10 @@ bool valid_name(std::string_view s, std::size_t max_bytes) noexcept {
     i += n;
   }
   return true;
+}
+
+bool valid_currency(std::string_view s) noexcept {
+  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 }  // namespace bitacora

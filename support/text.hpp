@@ -27,6 +27,9 @@ namespace bitacora {
 // `max_bytes` characters of A-Z a-z 0-9 . _ -, so it is safe in a path, a URL, a key and a log.
 [[nodiscard]] bool valid_identifier(std::string_view s, std::size_t max_bytes = 64) noexcept;
 
+// An ISO 4217 currency code as bitacora stores it: three upper-case ASCII letters.
+[[nodiscard]] bool valid_currency(std::string_view s) noexcept;
+
 // The longest names anything outside may give us: a JWT subject, a gateway's event id, a
 // Standard Webhooks message id.
 inline constexpr std::size_t kMaxNameBytes = 256;

@@ -88,6 +88,38 @@ void add_cart_routes(Router& router, Services& s) {
     s.commerce.set_cart(user, std::move(lines), std::get<std::optional<std::uint64_t>>(version), cart_answer(s, user, respond));
   });
 
+  router.add(bhttp::verb::post, "/api/cart/coupon", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    JsonBody body(req.body());
+    auto text = body.string("code", 64);
+    if (auto error = body.error()) return respond(std::move(*error));
+    auto code = domain::normalize_coupon_code(text);
+    if (!code) return respond(refusal_response(domain::coupon_invalid(domain::CouponRefusal::unknown), Resource::cart));
+    UserId user(std::get<Caller>(who).user);
+    s.commerce.attach_coupon(user, *code, cart_answer(s, user, respond));
+  });
+
+  router.add(bhttp::verb::delete_, "/api/cart/coupon", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    UserId user(std::get<Caller>(who).user);
+    s.commerce.remove_coupon(user, cart_answer(s, user, respond));
+  });
+
+  router.add(bhttp::verb::post, "/api/cart/quote", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
+    auto who = shopper(req);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    JsonBody body(req.body().empty() ? std::string_view("{}") : std::string_view(req.body()));
+    auto delivery = delivery_choice(body);
+    if (auto* bad = std::get_if<Response>(&delivery)) return respond(std::move(*bad));
+    s.commerce.quote(UserId(std::get<Caller>(who).user), std::get<std::optional<domain::DeliveryChoice>>(std::move(delivery)),
+                     [respond](actors::Outcome<domain::CheckoutQuote> r) {
+                       answer(respond, r, Resource::cart,
+                              [](const domain::CheckoutQuote& q) { return json_response(bhttp::status::ok, quote_json(q)); });
+                     });
+  });
+
   router.add(bhttp::verb::delete_, "/api/cart", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));

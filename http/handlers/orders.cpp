@@ -32,7 +32,9 @@ std::string checkout_json(const domain::OrderState& o, const gateways::GatewayCo
       .begin_array();
   for (const auto& line : o.lines)
     w.begin_object().field("sku", line.sku.value()).field("quantity", line.quantity).field("price_in_cents", line.price_in_cents).end_object();
-  w.end_array().field("expires_at", format_rfc3339(o.expires_at));
+  w.end_array();
+  domain::write_order_pricing(w, o);
+  w.field("expires_at", format_rfc3339(o.expires_at));
   if (o.gateway == "wompi" && !gw.wompi.integrity_secret.empty())
     w.field("integrity_signature",
             gateways::wompi_integrity_signature(o.reference.value(), o.amount_in_cents, o.currency, gw.wompi.integrity_secret));
@@ -63,13 +65,16 @@ void add_order_routes(Router& router, Services& s) {
     if (!known_gateway(gateway))
       return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument",
                                     "gateway must be wompi, mercadopago or stripe", json_member("field", "gateway")));
+    auto delivery = delivery_choice(body);
+    if (auto* bad = std::get_if<Response>(&delivery)) return respond(std::move(*bad));
     std::optional<std::string> key;
     if (auto k = req["Idempotency-Key"]; !k.empty()) {
       if (k.size() > kMaxIdempotencyKey)
         return respond(error_response(bhttp::status::bad_request, "invalid_request", "Idempotency-Key is longer than 255 characters"));
       key = std::string(k);
     }
-    s.commerce.checkout(UserId(std::get<Caller>(who).user), gateway, key,
+    actors::CheckoutOptions options{gateway, key, std::get<std::optional<domain::DeliveryChoice>>(std::move(delivery))};
+    s.commerce.checkout(UserId(std::get<Caller>(who).user), std::move(options),
                         [&s, respond](actors::Outcome<actors::CheckoutResult> r) {
                           answer(respond, r, Resource::checkout, [&s](const actors::CheckoutResult& c) {
                             return json_response(bhttp::status::created, checkout_json(c.order, s.gateways));

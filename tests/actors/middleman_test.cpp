@@ -77,7 +77,7 @@ TEST_CASE("a checkout whose product actor lives in another actor system, over th
       CHECK(cart.products.at(mug).available() == 5);  // read from the home node
 
       auto [checked_out, checkout_f] = promise_of<actors::CheckoutResult>();
-      commerce.checkout(ana, "wompi", std::string("key-1"), checked_out);
+      commerce.checkout(ana, {"wompi", std::string("key-1"), std::nullopt}, checked_out);
       const auto placed = wait(std::move(checkout_f));
       CHECK(placed.order.amount_in_cents == 3000);
       CHECK(placed.order.status == domain::OrderStatus::pending_payment);

@@ -122,6 +122,42 @@ TEST_CASE("every aggregate message survives the binary serializer by its registe
   check_round_trip(sys, Held<OrderTraits>{1, 2, {order()}, 2, std::nullopt});
   check_round_trip(sys, Durable<OrderTraits>{std::nullopt, storage::AppendOutcome{false, 10, 12, 3, {{"order/ORD-1", 3}}}});
   check_round_trip(sys, LeaseDue<OrderTraits>{});
+
+  // Coupons, delivery zones, and the cart's coupon commands.
+  check_round_trip(sys, Command<CartTraits>{"ana", 3, domain::AttachCoupon{CouponCode("SAVE10")}});
+  check_round_trip(sys, Command<CartTraits>{"ana", 4, domain::RemoveCoupon{}});
+  events::CouponDefined terms;
+  terms.code = CouponCode("SAVE10");
+  terms.kind = events::DiscountKind::fixed;
+  terms.value = 500;
+  terms.currency = "COP";
+  terms.valid_until = 1'800'000'000'000'000;
+  terms.max_uses = 100;
+  terms.skus = std::vector<Sku>{Sku("mug")};
+  check_round_trip(sys, Command<CouponTraits>{"SAVE10", 1, domain::DefineCoupon{terms}});
+  check_round_trip(sys, Command<CouponTraits>{"SAVE10", 2, domain::HoldCouponUse{OrderRef("ORD-1"), UserId("ana")}});
+  check_round_trip(sys, Command<CouponTraits>{"SAVE10", 3, domain::ReleaseCouponUse{OrderRef("ORD-1"), events::ReleaseReason::expired}});
+  check_round_trip(sys, Hold<CouponTraits>{"SAVE10", 4, 5, HoldMode::shared, OrderRef("ORD-1"), 0, UserId("ana")});
+  domain::CouponState coupon;
+  coupon.code = CouponCode("SAVE10");
+  coupon.defined = true;
+  coupon.terms = terms;
+  coupon.held = 1;
+  coupon.holds.emplace(OrderRef("ORD-1"), UserId("ana"));
+  coupon.uses_by_user.emplace(UserId("ana"), 1);
+  coupon.version = 2;
+  check_round_trip(sys, Held<CouponTraits>{4, 5, {coupon}, 2, std::nullopt});
+  check_round_trip(sys, Got<CouponTraits>{6, view_of(coupon), 2, std::nullopt});
+  check_round_trip(sys, Commit<CouponTraits>{5, {{events::CouponUseHeld{OrderRef("ORD-1"), UserId("ana")},
+                                                  events::CouponUseConfirmed{OrderRef("ORD-1")}}}, 3});
+  check_round_trip(sys, Decided<CouponTraits>{7, domain::coupon_invalid(domain::CouponRefusal::exhausted)});
+  domain::DeliveryZoneState zone;
+  zone.zone = ZoneId("north");
+  zone.defined = true;
+  zone.terms = events::DeliveryZoneDefined{ZoneId("north"), "COP", 500, 100, 100'000, 20'000};
+  zone.version = 1;
+  check_round_trip(sys, Command<DeliveryTraits>{"north", 1, domain::DefineDeliveryZone{zone.terms}});
+  check_round_trip(sys, Got<DeliveryTraits>{2, {zone}, 1, std::nullopt});
 }
 
 TEST_CASE("decoded messages carry their values, not just their bytes", "[actors][protocol]") {

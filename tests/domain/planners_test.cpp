@@ -32,7 +32,7 @@ OrderState new_order() {
   return o;
 }
 
-CheckoutRequest request() { return {kRef, "wompi", 1'000'000, "key-1"}; }
+CheckoutRequest request() { return {kRef, "wompi", 500, 1'000'000, "key-1", std::nullopt}; }
 
 // A placed order of 2 × a (1000) and 1 × b (500), its reservations made on `a` and `b`.
 struct Placed {
@@ -44,7 +44,7 @@ struct Placed {
 
 Placed placed() {
   Placed p;
-  auto planned = plan_checkout(p.cart, new_order(), {p.a, p.b}, request());
+  auto planned = plan_checkout(p.cart, new_order(), {p.a, p.b}, {}, request());
   REQUIRE(std::holds_alternative<CheckoutPlan>(planned));
   auto& plan = std::get<CheckoutPlan>(planned);
   p.order = plan.after;
@@ -68,7 +68,7 @@ bool holds_only(const Events& evs) {
 TEST_CASE("checkout reserves every line and places the order priced from the products", "[domain][planners]") {
   auto a = product("a", 5, 1000);
   auto b = product("b", 3, 500);
-  auto planned = plan_checkout(cart_of({{Sku("a"), 2}, {Sku("b"), 1}}), new_order(), {a, b}, request());
+  auto planned = plan_checkout(cart_of({{Sku("a"), 2}, {Sku("b"), 1}}), new_order(), {a, b}, {}, request());
   REQUIRE(std::holds_alternative<CheckoutPlan>(planned));
   const auto& plan = std::get<CheckoutPlan>(planned);
   REQUIRE(holds_only<events::OrderPlaced>(plan.order_events));
@@ -100,7 +100,7 @@ TEST_CASE("checkout refuses as a whole, naming every line that cannot be had", "
     ProductState b;
     b.sku = Sku("b");
     if (row.b_defined) b = product("b", row.b_on_hand);
-    auto planned = plan_checkout(cart_of({{Sku("a"), 2}, {Sku("b"), 1}}), new_order(), {a, b}, request());
+    auto planned = plan_checkout(cart_of({{Sku("a"), 2}, {Sku("b"), 1}}), new_order(), {a, b}, {}, request());
     REQUIRE(std::holds_alternative<DomainError>(planned));
     const auto& refused = std::get<DomainError>(planned);
     CHECK(refused.code == DomainErrc::insufficient_stock);
@@ -112,10 +112,10 @@ TEST_CASE("checkout refuses as a whole, naming every line that cannot be had", "
 }
 
 TEST_CASE("checkout of an empty cart, or with a product missing, is refused", "[domain][planners]") {
-  auto empty = plan_checkout(cart_of({}), new_order(), {}, request());
+  auto empty = plan_checkout(cart_of({}), new_order(), {}, {}, request());
   REQUIRE(std::holds_alternative<DomainError>(empty));
   CHECK(std::get<DomainError>(empty).code == DomainErrc::empty_cart);
-  auto missing = plan_checkout(cart_of({{Sku("a"), 1}, {Sku("b"), 1}}), new_order(), {product("a", 5)}, request());
+  auto missing = plan_checkout(cart_of({{Sku("a"), 1}, {Sku("b"), 1}}), new_order(), {product("a", 5)}, {}, request());
   REQUIRE(std::holds_alternative<DomainError>(missing));
   CHECK(std::get<DomainError>(missing).code == DomainErrc::invalid_argument);
 }
@@ -166,7 +166,7 @@ TEST_CASE("what a payment fact needs of the order's products", "[domain][planner
 
 TEST_CASE("an approval pays the order, confirms its reservations and empties its cart, in one plan", "[domain][planners]") {
   auto p = placed();
-  auto planned = plan_payment(p.order, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, approval());
+  auto planned = plan_payment(p.order, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, approval());
   REQUIRE(std::holds_alternative<PaymentPlan>(planned));
   const auto& plan = std::get<PaymentPlan>(planned);
   CHECK(plan.effect == "paid");
@@ -180,7 +180,7 @@ TEST_CASE("an approval pays the order, confirms its reservations and empties its
 
 TEST_CASE("a decline releases the reservations and leaves the cart", "[domain][planners]") {
   auto p = placed();
-  auto planned = plan_payment(p.order, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, decline());
+  auto planned = plan_payment(p.order, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, decline());
   REQUIRE(std::holds_alternative<PaymentPlan>(planned));
   const auto& plan = std::get<PaymentPlan>(planned);
   CHECK(plan.effect == "payment_failed");
@@ -198,7 +198,7 @@ TEST_CASE("an approval after expiry takes every line again, or none and the orde
   for (auto& prod : {&p.a, &p.b}) accept(*prod, ProductCommand{ReleaseReservation{kRef, events::ReleaseReason::expired}});
 
   SECTION("the stock is there") {
-    auto planned = plan_payment(expired, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, approval());
+    auto planned = plan_payment(expired, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, approval());
     REQUIRE(std::holds_alternative<PaymentPlan>(planned));
     const auto& plan = std::get<PaymentPlan>(planned);
     CHECK(plan.effect == "paid");
@@ -209,7 +209,7 @@ TEST_CASE("an approval after expiry takes every line again, or none and the orde
   }
   SECTION("one line is gone: nothing moves") {
     accept(p.b, ProductCommand{AdjustStock{-3, "sold elsewhere"}});
-    auto planned = plan_payment(expired, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, approval());
+    auto planned = plan_payment(expired, p.cart, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, approval());
     REQUIRE(std::holds_alternative<PaymentPlan>(planned));
     const auto& plan = std::get<PaymentPlan>(planned);
     CHECK(plan.effect == "needs_attention");
@@ -227,7 +227,7 @@ TEST_CASE("the end of an order releases what it holds, or plans nothing when it 
   CHECK(end_order_needs_stock(p.order, cancel));
   CHECK_FALSE(end_order_needs_stock(p.order, early));
 
-  auto planned = plan_end_order(p.order, cancel, events::ReleaseReason::cancelled, {slice_for(p.a, kRef), slice_for(p.b, kRef)});
+  auto planned = plan_end_order(p.order, cancel, events::ReleaseReason::cancelled, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr);
   REQUIRE(std::holds_alternative<EndOrderPlan>(planned));
   const auto& plan = std::get<EndOrderPlan>(planned);
   CHECK(holds_only<events::OrderCancelled>(plan.order_events));
@@ -235,7 +235,7 @@ TEST_CASE("the end of an order releases what it holds, or plans nothing when it 
   REQUIRE(plan.products.size() == 2);
   CHECK(std::get<events::ReservationReleased>(plan.products[0].events.front()).quantity == 2);
 
-  auto not_due = plan_end_order(p.order, early, events::ReleaseReason::expired, {});
+  auto not_due = plan_end_order(p.order, early, events::ReleaseReason::expired, {}, nullptr);
   REQUIRE(std::holds_alternative<EndOrderPlan>(not_due));
   CHECK(std::get<EndOrderPlan>(not_due).order_events.empty());
   CHECK(std::get<EndOrderPlan>(not_due).products.empty());

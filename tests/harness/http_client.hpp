@@ -36,6 +36,10 @@ class HttpClient {
   HttpResponse post(const std::string& target, const std::string& body, const Headers& headers = {}) {
     return request("POST", target, body, headers);
   }
+  HttpResponse put(const std::string& target, const std::string& body, const Headers& headers = {}) {
+    return request("PUT", target, body, headers);
+  }
+  HttpResponse del(const std::string& target, const Headers& headers = {}) { return request("DELETE", target, {}, headers); }
   void disconnect();
 
  private:

@@ -131,6 +131,42 @@ TEST_CASE("an append whose expected version is stale is refused and appends noth
   CHECK(ok->last_version == 2);
 }
 
+TEST_CASE("a bounded counter admits exactly its limit of concurrent claims, in one batch or many", "[storage][writer]") {
+  WriterFixture fx;
+  auto log = fx.open();
+  auto writer = fx.writer(*log);
+  std::vector<std::future<Result<storage::AppendOutcome>>> futures;
+  std::vector<std::shared_ptr<std::promise<Result<storage::AppendOutcome>>>> promises;
+  for (int i = 0; i < 40; ++i) {
+    auto p = std::make_shared<std::promise<Result<storage::AppendOutcome>>>();
+    futures.push_back(p->get_future());
+    auto req = one_event("coupon/K5", "{}");
+    req.counter_deltas.emplace_back("coupon.K5.claimed", 1);
+    req.counter_limits.emplace_back("coupon.K5.claimed", 5);
+    writer->append(std::move(req), [p](Result<storage::AppendOutcome> r) { p->set_value(std::move(r)); });
+    promises.push_back(p);
+  }
+  int admitted = 0, exhausted = 0;
+  for (auto& f : futures) {
+    auto r = f.get();
+    if (r.ok()) ++admitted;
+    else if (r.error().code == Errc::exhausted) ++exhausted;
+  }
+  CHECK(admitted == 5);
+  CHECK(exhausted == 35);
+  CHECK(*log->last_seq() == 5);  // a refused request appends nothing
+  CHECK(writer->counter("coupon.K5.claimed") == 5);
+  // A release makes room for one more claim.
+  auto release = one_event("coupon/K5", "{}");
+  release.counter_deltas.emplace_back("coupon.K5.claimed", -1);
+  REQUIRE(append_and_wait(*writer, release).ok());
+  auto claim = one_event("coupon/K5", "{}");
+  claim.counter_deltas.emplace_back("coupon.K5.claimed", 1);
+  claim.counter_limits.emplace_back("coupon.K5.claimed", 5);
+  CHECK(append_and_wait(*writer, claim).ok());
+  CHECK(append_and_wait(*writer, claim).error().code == Errc::exhausted);
+}
+
 TEST_CASE("streams whose names share a prefix up to a NUL never read each other's events", "[storage][keys]") {
   WriterFixture fx;
   auto log = fx.open();
