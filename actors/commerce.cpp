@@ -161,18 +161,6 @@ std::vector<domain::PricedLine> priced_lines(const domain::CartState& cart, cons
   return lines;
 }
 
-std::vector<domain::CouponLine> coupon_lines(const std::vector<domain::PricedLine>& lines) {
-  std::vector<domain::CouponLine> out;
-  for (const auto& l : lines) out.push_back({l.sku, l.quantity, l.price_in_cents});
-  return out;
-}
-
-std::string currency_of(const std::vector<domain::PricedLine>& lines) {
-  for (const auto& l : lines)
-    if (!l.currency.empty()) return l.currency;
-  return {};
-}
-
 // A coupon's counts and terms, without who holds its uses: enough to show a cart its discount.
 domain::CouponState state_of(const CouponView& v) {
   domain::CouponState s;
@@ -198,9 +186,8 @@ void Commerce::view_cart(const domain::CartState& cart, std::function<void(Outco
                     coupons_.get(cart.coupon->value(), [this, cart, products = std::move(products), done](
                                                            Got<CouponTraits>&& g, const caf::actor&) mutable {
                       if (g.error) return done(*g.error);
-                      const auto lines = priced_lines(cart, products);
-                      auto checked = domain::check_coupon(state_of(g.view), cart.user, coupon_lines(lines), currency_of(lines),
-                                                          deps_.clock.now_us());
+                      auto checked =
+                          domain::check_coupon(state_of(g.view), cart.user, priced_lines(cart, products), deps_.clock.now_us());
                       CartCoupon coupon{*cart.coupon, 0, std::nullopt};
                       if (auto* why = std::get_if<domain::CouponRefusal>(&checked)) coupon.refusal = *why;
                       else coupon.discount_in_cents = std::get<std::int64_t>(checked);
@@ -325,7 +312,7 @@ void Commerce::attach_coupon(const UserId& user, const CouponCode& code, std::fu
     coupon_for(code, user, [this, user, code, lines = std::move(cart->second), done](Outcome<domain::CouponState> c) mutable {
       auto* coupon = std::get_if<domain::CouponState>(&c);
       if (!coupon) return forward_failure(c, done);
-      auto checked = domain::check_coupon(*coupon, user, coupon_lines(lines), currency_of(lines), deps_.clock.now_us());
+      auto checked = domain::check_coupon(*coupon, user, lines, deps_.clock.now_us());
       if (auto* why = std::get_if<domain::CouponRefusal>(&checked)) return done(domain::coupon_invalid(*why));
       cart_command(user, domain::AttachCoupon{code}, std::move(done));
     });

@@ -1,5 +1,7 @@
 #include "domain/delivery.hpp"
 
+#include <cmath>
+
 #include "events/enum_names.hpp"
 #include "events/event_variant.hpp"
 #include "support/text.hpp"
@@ -32,6 +34,11 @@ void fold(DeliveryZoneState& s, events::DeliveryZoneDefined&& e) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> metres_from_km(double km) {
+  if (!(km >= 0) || km > static_cast<double>(kMaxDeliveryMetres) / 1000) return std::nullopt;  // NaN fails too
+  return std::llround(km * 1000);
+}
 
 std::string_view to_string(DeliveryRefusal r) noexcept { return kRefusals(r); }
 

@@ -43,6 +43,10 @@ using DeliveryEvent = std::variant<events::DeliveryZoneDefined>;
 [[nodiscard]] DeliveryZoneState apply(DeliveryZoneState state, DeliveryEvent event);
 void apply_in_place(DeliveryZoneState& state, DeliveryEvent event);
 
+// Kilometres as the API takes them (a JSON number) in whole metres, rounded; nothing when not
+// 0 to kMaxDeliveryMetres.
+[[nodiscard]] std::optional<std::int64_t> metres_from_km(double km);
+
 // A checkout's delivery: where, and how far.
 struct DeliveryChoice {
   ZoneId zone{};

@@ -49,20 +49,29 @@ Planned<std::vector<ProductPlan>> plan_each(const std::vector<ProductState>& pro
 
 }  // namespace
 
+std::variant<std::int64_t, CouponRefusal> check_coupon(const CouponState& coupon, const UserId& user,
+                                                       const std::vector<PricedLine>& lines, Micros now) {
+  std::vector<CouponLine> coupon_lines;
+  std::string currency;
+  for (const auto& line : lines) {
+    coupon_lines.push_back({line.sku, line.quantity, line.price_in_cents});
+    if (currency.empty()) currency = line.currency;
+  }
+  return check_coupon(coupon, user, coupon_lines, currency, now);
+}
+
 Planned<CheckoutQuote> quote_checkout(const std::vector<PricedLine>& lines, const UserId& user, CheckoutExtras extras,
                                       const std::optional<DeliveryChoice>& delivery, Micros now) {
   CheckoutQuote q;
   if (!lines.empty()) q.currency = lines.front().currency;
-  std::vector<CouponLine> coupon_lines;
   for (const auto& line : lines) {
     std::int64_t amount = 0;
     if (__builtin_mul_overflow(line.quantity, line.price_in_cents, &amount) ||
         __builtin_add_overflow(q.subtotal_in_cents, amount, &q.subtotal_in_cents))
       return refusal(DomainErrc::invalid_argument, "the amount overflows");
-    coupon_lines.push_back({line.sku, line.quantity, line.price_in_cents});
   }
   if (extras.coupon) {
-    auto checked = check_coupon(*extras.coupon, user, coupon_lines, q.currency, now);
+    auto checked = check_coupon(*extras.coupon, user, lines, now);
     if (auto* why = std::get_if<CouponRefusal>(&checked)) return coupon_invalid(*why);
     q.discount_in_cents = std::get<std::int64_t>(checked);
   }

@@ -65,6 +65,11 @@ struct CheckoutQuote {
   std::string currency{};
 };
 
+// check_coupon on priced lines: in their currency (the first line's that names one), for `user`
+// at `now`. What a cart shows, attaching checks and checkout decides all ask this.
+[[nodiscard]] std::variant<std::int64_t, CouponRefusal> check_coupon(const CouponState& coupon, const UserId& user,
+                                                                     const std::vector<PricedLine>& lines, Micros now);
+
 // Prices `lines` (in `currency`) with the coupon and delivery of `extras` for `user` at `now`, or
 // refuses: coupon_invalid with its reason; delivery_unavailable with its reason.
 [[nodiscard]] Planned<CheckoutQuote> quote_checkout(const std::vector<PricedLine>& lines, const UserId& user,

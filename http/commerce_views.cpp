@@ -1,7 +1,5 @@
 #include "http/commerce_views.hpp"
 
-#include <cmath>
-
 #include "domain/order_view.hpp"
 #include "support/json_writer.hpp"
 
@@ -128,9 +126,9 @@ std::variant<std::optional<domain::DeliveryChoice>, Response> delivery_choice(Js
   auto unavailable = [](domain::DeliveryRefusal r) { return refusal_response(domain::delivery_unavailable(r), Resource::cart); };
   if (!valid_identifier(zone)) return unavailable(domain::DeliveryRefusal::unknown_zone);
   double km = 0;
-  if (d["distance_km"].get_double().get(km) || !(km >= 0) || km > static_cast<double>(domain::kMaxDeliveryMetres) / 1000)
-    return unavailable(domain::DeliveryRefusal::invalid_distance);
-  return std::optional<domain::DeliveryChoice>(domain::DeliveryChoice{ZoneId(std::string(zone)), std::llround(km * 1000)});
+  auto metres = d["distance_km"].get_double().get(km) ? std::nullopt : domain::metres_from_km(km);
+  if (!metres) return unavailable(domain::DeliveryRefusal::invalid_distance);
+  return std::optional<domain::DeliveryChoice>(domain::DeliveryChoice{ZoneId(std::string(zone)), *metres});
 }
 
 Response refusal_response(const domain::DomainError& e, Resource where) {

@@ -62,9 +62,8 @@ std::variant<domain::DefineDeliveryZone, Response> zone_terms(JsonBody& body) {
   if (max_km) {
     double km = 0;
     if (max_km->get_double().get(km)) return invalid_field("max_km", "max_km must be a number or null");
-    if (!(km >= 0) || km > static_cast<double>(domain::kMaxDeliveryMetres) / 1000)
-      return invalid_field("max_km", "max_km must be 0 to 20000");
-    t.max_m = std::llround(km * 1000);
+    t.max_m = domain::metres_from_km(km);
+    if (!t.max_m) return invalid_field("max_km", "max_km must be 0 to 20000");
   }
   return cmd;
 }
