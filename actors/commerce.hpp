@@ -108,7 +108,11 @@ class Commerce {
   void checkout(const UserId& user, CheckoutOptions options, std::function<void(Outcome<CheckoutResult>)> done);
   // An order that was never placed is an unknown_order refusal.
   void get_order(const OrderRef& ref, std::function<void(Outcome<domain::OrderState>)> done);
-  void cancel_order(const OrderRef& ref, events::CancelledBy by, std::function<void(Outcome<domain::OrderState>)> done);
+  // By its owner or an operator (domain::CancelOrder::by).
+  void cancel_order(const OrderRef& ref, domain::CancelOrder command, std::function<void(Outcome<domain::OrderState>)> done);
+  // An operator resolves an order in needs_attention (domain::plan_resolve): marked paid (its
+  // stock and coupon use taken and confirmed) or cancelled (whatever it holds released).
+  void resolve_order(const OrderRef& ref, domain::ResolveOrder command, std::function<void(Outcome<domain::OrderState>)> done);
 
   // A payment fact reached the order (API.md §4 "Payment effects"): holds the owner's cart, the
   // order and, where stock moves, its products; appends ONE batch with their events and what

@@ -83,4 +83,47 @@ Result<CheckoutStats> CommerceQueries::checkout_stats(Micros from, Micros to) co
   return stats;
 }
 
+Result<CommerceQueries::SkuPage> CommerceQueries::product_skus(std::size_t limit, const std::optional<std::string>& after) const {
+  const std::string prefix(events::kProductStreamPrefix);
+  SkuPage page;
+  // Each sku's entries are "product/<sku>" 0x00 <version>; "product/<sku>" 0x01 sorts after all of them.
+  std::string from = after ? prefix + *after + '\x01' : prefix;
+  for (;;) {
+    std::optional<Sku> found;
+    auto s = log_.scan(storage::Family::streams, from, false, [&](std::string_view key, std::string_view) {
+      if (!key.starts_with(prefix)) return false;
+      const auto end = key.find('\0');
+      if (end != std::string_view::npos) found = Sku(std::string(key.substr(prefix.size(), end - prefix.size())));
+      return false;
+    });
+    if (!s) return s.error();
+    if (!found) return page;
+    if (page.skus.size() == limit) {
+      page.more = true;
+      return page;
+    }
+    from = prefix + found->value() + '\x01';
+    page.skus.push_back(std::move(*found));
+  }
+}
+
+Result<CommerceQueries::TimerSummary> CommerceQueries::timers(std::size_t next_limit) const {
+  TimerSummary out;
+  std::size_t seen = 0;
+  auto s = log_.scan(storage::Family::timers, std::nullopt, false, [&](std::string_view key, std::string_view) {
+    if (++seen > kMaxTimersCounted) {
+      out.counts_capped = true;
+      return false;
+    }
+    auto parts = storage::keys::read_timer(key);
+    if (!parts) return true;  // a malformed row: the scheduler refuses to start on one, so none is here
+    ++out.counts[std::string(parts->kind)];
+    if (out.next.size() < next_limit)
+      out.next.push_back({std::string(parts->kind), std::string(parts->target), static_cast<Micros>(parts->due_us)});
+    return true;
+  });
+  if (!s) return s.error();
+  return out;
+}
+
 }  // namespace bitacora::actors

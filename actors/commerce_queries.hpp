@@ -1,10 +1,13 @@
 // CommerceQueries: what the admin reads of commerce besides single orders — the delivery zones
 // (API.md §4 GET /api/delivery/zones), read from their streams' latest events, and checkout
-// statistics (GET /api/stats/checkouts), from the `checkouts` index every order change rewrites.
+// statistics (GET /api/stats/checkouts), from the `checkouts` index every order change rewrites;
+// the skus of the catalog (GET /api/products), from the stream index; and the durable timers
+// (GET /api/scheduler), from the `timers` family.
 // Blocking (reads RocksDB): call from the blocking pool. Thread-safe.
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +39,28 @@ class CommerceQueries {
   static constexpr std::int64_t kMaxStatsOrders = 2'000'000;  // orders one statistics request may add up
   // Errc::invalid_argument when [from, to) holds more than kMaxStatsOrders orders.
   [[nodiscard]] Result<CheckoutStats> checkout_stats(Micros from, Micros to) const;
+
+  // Defined or not, the skus that have a product stream, in sku order, after `after` (exclusive);
+  // `more` when others follow. One seek per sku: a product's events are never scanned.
+  struct SkuPage {
+    std::vector<Sku> skus;
+    bool more = false;
+  };
+  [[nodiscard]] Result<SkuPage> product_skus(std::size_t limit, const std::optional<std::string>& after) const;
+
+  // The durable timers (API.md §5 GET /api/scheduler): how many of each kind, and the next due.
+  struct TimerRow {
+    std::string kind;
+    std::string target;
+    Micros due = 0;
+  };
+  struct TimerSummary {
+    std::map<std::string, std::int64_t> counts;  // by kind
+    std::vector<TimerRow> next;                  // soonest first
+    bool counts_capped = false;                  // more than kMaxTimersCounted rows: counts are of the first
+  };
+  static constexpr std::size_t kMaxTimersCounted = 1'000'000;
+  [[nodiscard]] Result<TimerSummary> timers(std::size_t next_limit) const;
 
  private:
   const storage::EventLog& log_;

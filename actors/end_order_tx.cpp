@@ -78,8 +78,8 @@ struct EndOrderTx : Holds, std::enable_shared_from_this<EndOrderTx> {
 
 }  // namespace
 
-void Commerce::cancel_order(const OrderRef& ref, events::CancelledBy by, std::function<void(Outcome<domain::OrderState>)> done) {
-  std::make_shared<EndOrderTx>(*this, ref, domain::OrderCommand{domain::CancelOrder{by}}, events::ReleaseReason::cancelled,
+void Commerce::cancel_order(const OrderRef& ref, domain::CancelOrder command, std::function<void(Outcome<domain::OrderState>)> done) {
+  std::make_shared<EndOrderTx>(*this, ref, domain::OrderCommand{std::move(command)}, events::ReleaseReason::cancelled,
                                false, std::move(done))
       ->start();
 }

@@ -77,11 +77,11 @@ typename Inspector::result_type inspect(Inspector& f, DomainError& x) {
 // Product commands.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, DefineProduct& x) {
-  return f(caf::meta::type_name("DefineProduct"), x.name, x.price_in_cents, x.currency, x.stock);
+  return f(caf::meta::type_name("DefineProduct"), x.name, x.price_in_cents, x.currency, x.stock, x.by, x.note);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, AdjustStock& x) {
-  return f(caf::meta::type_name("AdjustStock"), x.delta, x.reason);
+  return f(caf::meta::type_name("AdjustStock"), x.delta, x.reason, x.by, x.note);
 }
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ReserveStock& x) {

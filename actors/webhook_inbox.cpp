@@ -22,9 +22,9 @@ WebhookInbox::WebhookInbox(storage::LogWriter& writer, const Clock& clock, metri
   metrics.gauge("bitacora_webhooks", "Webhook events by state", [this] { return static_cast<double>(failed()); },
                 "status=\"failed\"");
   metrics.gauge("bitacora_webhooks", "Webhook events by state",
-                [this] { return static_cast<double>(writer_.quarantined()); }, "status=\"quarantined\"");
+                [this] { return static_cast<double>(quarantined()); }, "status=\"quarantined\"");
   metrics.gauge("bitacora_webhooks", "Webhook events by state",
-                [this] { return static_cast<double>(writer_.counter(kSucceededCounter)); }, "status=\"succeeded\"");
+                [this] { return static_cast<double>(succeeded()); }, "status=\"succeeded\"");
 }
 
 void WebhookInbox::receive(InboundWebhook webhook, ReceiveCallback done) {

@@ -47,6 +47,8 @@ class WebhookInbox {
 
   [[nodiscard]] std::int64_t pending() const { return writer_.counter(kPendingCounter); }
   [[nodiscard]] std::int64_t failed() const { return writer_.counter(kFailedCounter); }
+  [[nodiscard]] std::int64_t succeeded() const { return writer_.counter(kSucceededCounter); }
+  [[nodiscard]] std::int64_t quarantined() const { return static_cast<std::int64_t>(writer_.quarantined()); }
 
   static constexpr const char* kPendingCounter = "webhooks.pending";
   static constexpr const char* kFailedCounter = "webhooks.failed";

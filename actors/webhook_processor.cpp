@@ -175,7 +175,7 @@ void WebhookProcessor::append(std::shared_ptr<Attempt> a, storage::AppendRequest
   });
 }
 
-void WebhookProcessor::retry(const std::string& id, std::function<void(Status)> done) {
+void WebhookProcessor::retry(const std::string& id, RetryBy who, std::function<void(Status)> done) {
   auto seq = parse_id(id);
   if (!seq) return done(Error{Errc::not_found, "no webhook event " + id});
   auto row = deps_.log.get(storage::Family::webhooks, storage::keys::be64(*seq));
@@ -187,7 +187,7 @@ void WebhookProcessor::retry(const std::string& id, std::function<void(Status)> 
     return done(Error{Errc::conflict, id + " is " + std::string(domain::to_string(summary->status)) + ", not failed"});
 
   const Micros now = deps_.clock.now_us();
-  events::WebhookRetryRequested ev;
+  events::WebhookRetryRequested ev{std::move(who.by), std::move(who.note)};
   storage::AppendRequest r;
   r.events.push_back(webhook_event(events::webhook_stream(summary->key), ev));
   r.index_puts.push_back({storage::Index::webhooks, storage::keys::be64(*seq), domain::encode(domain::apply(*summary, ev))});
@@ -202,15 +202,20 @@ void WebhookProcessor::retry(const std::string& id, std::function<void(Status)> 
   });
 }
 
-void WebhookProcessor::retry_failed(const std::optional<std::string>& gateway, std::function<void(Result<std::size_t>)> done) {
+void WebhookProcessor::retry_failed(const WebhookFilter& filter, RetryBy who, std::function<void(Result<std::size_t>)> done) {
+  WebhookFilter failed = filter;
+  failed.status = domain::WebhookStatus::failed;
   std::vector<std::string> ids;
   auto s = deps_.log.scan(storage::Family::webhooks, std::nullopt, false, [&](std::string_view k, std::string_view v) {
     auto summary = domain::decode_webhook_summary(v);
-    if (summary && summary->status == domain::WebhookStatus::failed && (!gateway || summary->gateway == *gateway))
-      ids.push_back("wh_" + std::to_string(storage::keys::read_be64(k).value_or(0)));
+    if (summary && failed.matches(*summary)) ids.push_back(webhook_id(storage::keys::read_be64(k).value_or(0)));
     return true;
   });
   if (!s) return done(s.error());
+  retry_each(std::move(ids), std::move(who), std::move(done));
+}
+
+void WebhookProcessor::retry_each(std::vector<std::string> ids, RetryBy who, std::function<void(Result<std::size_t>)> done) {
   struct Count {
     std::mutex mu;
     std::size_t left, retried = 0;
@@ -219,7 +224,7 @@ void WebhookProcessor::retry_failed(const std::optional<std::string>& gateway, s
   auto count = std::make_shared<Count>();
   count->left = ids.size();
   for (const auto& id : ids) {
-    retry(id, [count, done](Status st) {
+    retry(id, who, [count, done](Status st) {
       std::unique_lock lock(count->mu);
       if (st) ++count->retried;
       if (--count->left == 0) {

@@ -18,6 +18,7 @@
 
 #include "actors/commerce.hpp"
 #include "actors/scheduler.hpp"
+#include "actors/webhook_queries.hpp"
 #include "events/webhook_events.hpp"
 
 namespace bitacora::actors {
@@ -64,11 +65,20 @@ class WebhookProcessor {
   // That batch is durable: process it now.
   void received(const std::string& dedupe_key, Micros due);
 
+  // Who asked for a retry, recorded in its WebhookRetryRequested.
+  struct RetryBy {
+    std::string by;    // the operator
+    std::string note;  // may be empty
+  };
+
   // POST /api/webhook-events/{id}/retry: a failed webhook goes back to pending and is attempted
   // now. Errc::not_found, Errc::conflict (not failed). Blocking (reads): call from a blocking pool.
-  void retry(const std::string& id, std::function<void(Status)> done);
-  // Every failed webhook (of `gateway`, when given) is retried; `done` gets how many.
-  void retry_failed(const std::optional<std::string>& gateway, std::function<void(Result<std::size_t>)> done);
+  void retry(const std::string& id, RetryBy who, std::function<void(Status)> done);
+  // Every failed webhook `filter` matches (its status and paging ignored) is retried; `done`
+  // gets how many. Blocking (scans the index).
+  void retry_failed(const WebhookFilter& filter, RetryBy who, std::function<void(Result<std::size_t>)> done);
+  // Each of `ids` that is failed is retried (the others are skipped); `done` gets how many.
+  void retry_each(std::vector<std::string> ids, RetryBy who, std::function<void(Result<std::size_t>)> done);
 
  private:
   struct Attempt;

@@ -32,11 +32,6 @@ std::string format_cursor(const Cursor& c) {
   return std::to_string(c.accepted) + "." + std::to_string(c.quarantined);
 }
 
-bool matches(const WebhookFilter& f, const domain::WebhookSummary& s) {
-  return (!f.status || *f.status == s.status) && (!f.gateway || *f.gateway == s.gateway) &&
-         (!f.type || *f.type == s.event_type);
-}
-
 domain::WebhookSummary summary_of(const domain::QuarantinedWebhook& q) {
   domain::WebhookSummary s;
   s.gateway = q.gateway;
@@ -76,15 +71,19 @@ Result<Collected> collect(const storage::EventLog& log, storage::Family family, 
   return out;
 }
 
-bool unfiltered(const WebhookFilter& f) { return !f.status && !f.gateway && !f.type; }
-
 // A row that does not decode, as the listing shows it (when it shows it at all).
 std::optional<WebhookItem> damaged(const WebhookFilter& f, std::string id, const Error& e) {
-  if (!unfiltered(f)) return std::nullopt;
+  if (!f.unfiltered()) return std::nullopt;
   return WebhookItem{std::move(id), {}, e.message};
 }
 
 }  // namespace
+
+bool WebhookFilter::matches(const domain::WebhookSummary& s) const {
+  return (!status || *status == s.status) && (!gateway || *gateway == s.gateway) && (!type || *type == s.event_type) &&
+         (!reference || *reference == s.order_reference) && (!from || s.received_at >= *from) &&
+         (!to || s.received_at < *to);
+}
 
 Result<WebhookPage> WebhookQueries::list(const WebhookFilter& f) const {
   Cursor cursor;
@@ -94,13 +93,13 @@ Result<WebhookPage> WebhookQueries::list(const WebhookFilter& f) const {
     cursor = *parsed;
   }
   const bool want_accepted = !f.status || *f.status != domain::WebhookStatus::quarantined;
-  const bool want_quarantined = (!f.status || *f.status == domain::WebhookStatus::quarantined) && !f.type;
+  const bool want_quarantined = (!f.status || *f.status == domain::WebhookStatus::quarantined) && !f.type && !f.reference;
 
   auto accepted = collect(log_, storage::Family::webhooks, want_accepted ? cursor.accepted : 0, f.limit,
                           [&](std::uint64_t seq, std::string_view v) -> std::optional<WebhookItem> {
                             auto s = domain::decode_webhook_summary(v);
                             if (!s) return damaged(f, webhook_id(seq), s.error());
-                            if (!matches(f, *s)) return std::nullopt;
+                            if (!f.matches(*s)) return std::nullopt;
                             return WebhookItem{webhook_id(seq), std::move(*s), {}};
                           });
   if (!accepted) return accepted.error();
@@ -109,7 +108,7 @@ Result<WebhookPage> WebhookQueries::list(const WebhookFilter& f) const {
                                auto q = domain::decode_quarantined(v);
                                if (!q) return damaged(f, quarantine_id(n), q.error());
                                auto s = summary_of(*q);
-                               if (!matches(f, s)) return std::nullopt;
+                               if (!f.matches(s)) return std::nullopt;
                                return WebhookItem{quarantine_id(n), std::move(s), {}};
                              });
   if (!quarantined) return quarantined.error();

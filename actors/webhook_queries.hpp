@@ -20,8 +20,16 @@ struct WebhookFilter {
   std::optional<domain::WebhookStatus> status;
   std::optional<std::string> gateway;
   std::optional<std::string> type;
+  std::optional<std::string> reference;  // the order reference it names
+  std::optional<Micros> from;            // received at or after
+  std::optional<Micros> to;              // received before
   std::size_t limit = 50;               // 1..500
   std::optional<std::string> cursor;    // from a previous page's next_cursor
+
+  [[nodiscard]] bool matches(const domain::WebhookSummary& s) const;
+  [[nodiscard]] bool unfiltered() const {
+    return !status && !gateway && !type && !reference && !from && !to;
+  }
 };
 
 struct WebhookItem {

@@ -32,6 +32,8 @@ class FileReader {
       const std::string_view section = name.str();
       if (section == standard_webhooks) {
         read_standard_webhooks(name, node);
+      } else if (section == operators) {
+        read_operators(name, node);
       } else if (!is_section(section)) {
         report(name.source(), std::string(node.is_table() ? "unknown section '" : "unknown key '") +
                                   std::string(section) + "'");
@@ -60,51 +62,72 @@ class FileReader {
     }
   }
 
-  // [standard_webhooks.<source>] secret = "whsec_…"
-  void read_standard_webhooks(const toml::key& name, const toml::node& node) {
-    const toml::table* sources = node.as_table();
-    if (sources == nullptr) {
-      report(name.source(), "standard_webhooks: expected tables [standard_webhooks.<source>], got " +
-                                describe(node, false));
+  // A section of named tables with one key each: [<section>.<name>] <key> = "<value>".
+  struct NamedTables {
+    std::string_view section;
+    bool (*valid_name)(std::string_view);
+    std::string_view name_expected;
+    std::string_view key;
+    bool (*valid_value)(std::string_view);
+    std::string_view value_expected;
+    bool secret;  // never echo the value
+  };
+
+  template <class Store>
+  void read_named_tables(const NamedTables& t, const toml::key& name, const toml::node& node, Store store) {
+    const std::string section(t.section);
+    const toml::table* tables = node.as_table();
+    if (tables == nullptr) {
+      report(name.source(), section + ": expected tables [" + section + ".<name>], got " + describe(node, false));
       return;
     }
-    for (const auto& [source_key, source_node] : *sources) {
-      const std::string source(source_key.str());
-      const std::string path = "standard_webhooks." + source;
-      if (!valid_source_name(source)) {
-        report(source_key.source(),
-               path + ": expected " + std::string(source_name_expected) + ", got " + quoted(source));
+    for (const auto& [entry_key, entry_node] : *tables) {
+      const std::string entry(entry_key.str());
+      const std::string path = section + "." + entry;
+      if (!t.valid_name(entry)) {
+        report(entry_key.source(), path + ": expected " + std::string(t.name_expected) + ", got " + quoted(entry));
         continue;
       }
-      const toml::table* table = source_node.as_table();
+      const toml::table* table = entry_node.as_table();
       if (table == nullptr) {
-        report(source_node.source(), path + ": expected a table with secret = \"whsec_...\", got " +
-                                         describe(source_node, true));
+        report(entry_node.source(), path + ": expected a table with " + std::string(t.key) + " = " +
+                                        std::string(t.value_expected) + ", got " + describe(entry_node, t.secret));
         continue;
       }
-      read_standard_source(source, *table);
+      for (const auto& [key, value] : *table) {
+        if (key.str() != t.key) report(key.source(), "unknown key '" + path + "." + std::string(key.str()) + "'");
+      }
+      const std::string value_path = path + "." + std::string(t.key);
+      const toml::node* value = table->get(t.key);
+      if (value == nullptr) {
+        report(table->source(), value_path + ": missing; expected " + std::string(t.value_expected));
+        continue;
+      }
+      const auto* text = value->as_string();
+      if (text == nullptr || !t.valid_value(text->get())) {
+        report(value->source(), value_path + ": expected " + std::string(t.value_expected) + ", got " + describe(*value, t.secret));
+        continue;
+      }
+      store(entry, text->get());
     }
   }
 
-  void read_standard_source(const std::string& source, const toml::table& table) {
-    const std::string path = "standard_webhooks." + source;
-    for (const auto& [key, node] : table) {
-      if (key.str() != "secret") {
-        report(key.source(), "unknown key '" + path + "." + std::string(key.str()) + "'");
-      }
-    }
-    const toml::node* secret = table.get("secret");
-    if (secret == nullptr) {
-      report(table.source(), path + ".secret: missing; expected " + std::string(standard_secret_expected));
-      return;
-    }
-    const auto* text = secret->as_string();
-    if (text == nullptr || !valid_standard_secret(text->get())) {
-      report(secret->source(), path + ".secret: expected " + std::string(standard_secret_expected) +
-                                   ", got " + describe(*secret, true));
-      return;
-    }
-    config_.gateways.standard_webhooks[source] = Secret(text->get());
+  // [standard_webhooks.<source>] secret = "whsec_…"
+  void read_standard_webhooks(const toml::key& name, const toml::node& node) {
+    const NamedTables t{standard_webhooks, valid_source_name, source_name_expected, "secret", valid_standard_secret,
+                        standard_secret_expected, true};
+    read_named_tables(t, name, node, [this](const std::string& source, const std::string& secret) {
+      config_.gateways.standard_webhooks[source] = Secret(secret);
+    });
+  }
+
+  // [operators.<name>] token_sha256 = "<64 hex digits>"
+  void read_operators(const toml::key& name, const toml::node& node) {
+    const NamedTables t{operators, valid_operator_name, operator_name_expected, "token_sha256", valid_token_sha256,
+                        token_sha256_expected, false};
+    read_named_tables(t, name, node, [this](const std::string& op, const std::string& hash) {
+      config_.auth.operators.push_back({op, lower_hex(hash)});
+    });
   }
 
   static std::optional<Value> read_value(const toml::node& node, Kind kind) {

@@ -246,6 +246,27 @@ bool valid_standard_secret(std::string_view secret) {
   return key && !key->empty();
 }
 
+bool valid_operator_name(std::string_view name) {
+  // "admin" is the admin token's operator; "owner" is what a shopper's own cancellation records.
+  if (name.empty() || name.size() > 64 || name == "admin" || name == "owner") return false;
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+  });
+}
+
+bool valid_token_sha256(std::string_view hex) {
+  return hex.size() == 64 && std::all_of(hex.begin(), hex.end(), [](char ch) {
+           return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+         });
+}
+
+std::string lower_hex(std::string_view hex) {
+  std::string out(hex);
+  for (char& ch : out)
+    if (ch >= 'A' && ch <= 'F') ch = static_cast<char>(ch - 'A' + 'a');
+  return out;
+}
+
 std::string standard_env_name(std::string_view source) {
   return "BITACORA_STANDARD_WEBHOOKS_" + upper(source) + "_SECRET";
 }

@@ -54,6 +54,16 @@ inline constexpr std::string_view standard_secret_expected =
 // BITACORA_STANDARD_WEBHOOKS_<SOURCE>_SECRET
 [[nodiscard]] std::string standard_env_name(std::string_view source);
 
+// [operators.<name>] token_sha256 = "<hex>": a named operator and the SHA-256 of their token.
+inline constexpr std::string_view operators = "operators";
+inline constexpr std::string_view operator_name_expected =
+    "an operator name of 1 to 64 characters a-z 0-9 _ - other than admin (the admin token's) and owner";
+inline constexpr std::string_view token_sha256_expected =
+    "the SHA-256 of the operator's token as 64 hex digits (printf %s \"$token\" | sha256sum)";
+[[nodiscard]] bool valid_operator_name(std::string_view name);
+[[nodiscard]] bool valid_token_sha256(std::string_view hex);
+[[nodiscard]] std::string lower_hex(std::string_view hex);
+
 // How an offending value is shown in an error: secrets never are.
 [[nodiscard]] std::string quoted(std::string_view text);
 inline constexpr std::string_view hidden_secret = "a value not shown here (it is a secret)";

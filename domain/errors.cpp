@@ -7,10 +7,10 @@
 namespace bitacora::domain {
 namespace {
 
-constexpr EnumNames<DomainErrc, 12> kCodes{{"invalid_argument", "invalid_quantity", "unknown_sku", "unknown_order",
+constexpr EnumNames<DomainErrc, 13> kCodes{{"invalid_argument", "invalid_quantity", "unknown_sku", "unknown_order",
                                             "insufficient_stock", "stock_below_reserved", "version_conflict",
                                             "empty_cart", "already_paid", "not_pending", "coupon_invalid",
-                                            "delivery_unavailable"}};
+                                            "delivery_unavailable", "not_needs_attention"}};
 
 }  // namespace
 

@@ -32,6 +32,7 @@ enum class DomainErrc {
   not_pending,           // cancel of an order that is no longer waiting for payment (expired, …)
   coupon_invalid,        // the coupon cannot apply; `reason` says why (domain/coupon.hpp)
   delivery_unavailable,  // the delivery asked for cannot be made; `reason` says why (domain/delivery.hpp)
+  not_needs_attention,   // resolving an order that does not need attention
 };
 
 // The API's snake_case error code: "insufficient_stock", …

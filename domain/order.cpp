@@ -58,7 +58,7 @@ Decision<OrderEvent> handle(const OrderState& s, const ExpireOrder& c) {
 Decision<OrderEvent> handle(const OrderState& s, const CancelOrder& c) {
   if (!s.placed) return refusal(DomainErrc::unknown_order, "no order " + s.reference.value());
   switch (s.status) {
-    case OrderStatus::pending_payment: return Events{events::OrderCancelled{c.by}};
+    case OrderStatus::pending_payment: return Events{events::OrderCancelled{c.by, c.note}};
     case OrderStatus::cancelled: return {};  // a retry
     case OrderStatus::paid:
     case OrderStatus::needs_attention: return refusal(DomainErrc::already_paid, "the order is already paid");
@@ -67,6 +67,15 @@ Decision<OrderEvent> handle(const OrderState& s, const CancelOrder& c) {
     case OrderStatus::refunded: break;
   }
   return refusal(DomainErrc::not_pending, "the order is " + std::string(to_string(s.status)));
+}
+
+Decision<OrderEvent> handle(const OrderState& s, const ResolveOrder& c) {
+  if (!s.placed) return refusal(DomainErrc::unknown_order, "no order " + s.reference.value());
+  if (c.by.empty()) return invalid("the operator is empty");
+  if (s.status != OrderStatus::needs_attention)
+    return refusal(DomainErrc::not_needs_attention,
+                   "the order is " + std::string(to_string(s.status)) + "; only an order that needs attention is resolved");
+  return Events{events::OrderResolved{c.action, c.by, c.note}};
 }
 
 // Currency codes are compared as ASCII, ignoring case: a gateway may report "cop" for "COP".
@@ -143,6 +152,10 @@ void fold(OrderState& s, events::OrderPlaced&& e) {
 
 void fold(OrderState& s, const events::OrderExpired&) { s.status = OrderStatus::expired; }
 void fold(OrderState& s, const events::OrderCancelled&) { s.status = OrderStatus::cancelled; }
+// The payment it needed attention for stays its payment: marked paid, or refunded by hand.
+void fold(OrderState& s, const events::OrderResolved& e) {
+  s.status = e.action == events::Resolution::mark_paid ? OrderStatus::paid : OrderStatus::cancelled;
+}
 
 // Every payment fact records itself as the order's payment and under its key.
 void record_payment(OrderState& s, OrderStatus status, auto e, PaymentOutcome outcome) {
@@ -235,7 +248,7 @@ Result<OrderEvent> decode_order_event(std::string_view type, std::string_view js
                                             events::order_expired_from_json, events::order_cancelled_from_json,
                                             events::payment_approved_from_json, events::payment_failed_from_json,
                                             events::order_needs_attention_from_json,
-                                            events::order_refunded_from_json);
+                                            events::order_refunded_from_json, events::order_resolved_from_json);
 }
 
 }  // namespace bitacora::domain

@@ -99,7 +99,17 @@ struct ExpireOrder {
 // (unknown_order); paid or needs_attention (already_paid); expired, payment_failed, refunded
 // (not_pending).
 struct CancelOrder {
-  events::CancelledBy by = events::CancelledBy::owner;
+  std::string by{events::kCancelledByOwner};  // "owner", or the operator's name
+  std::string note{};                         // the operator's note, if any
+};
+
+// An operator resolves an order in needs_attention: OrderResolved. Refused: never placed
+// (unknown_order); any other status (not_needs_attention); an empty operator name
+// (invalid_argument). What it holds is taken or released by domain::plan_resolve.
+struct ResolveOrder {
+  events::Resolution action = events::Resolution::cancel;
+  std::string by{};
+  std::string note{};
 };
 
 // What a gateway's notification means for the order, parsed from its own word at the edge.
@@ -138,10 +148,10 @@ struct ApplyPayment {
   bool coupon_available = true;
 };
 
-using OrderCommand = std::variant<PlaceOrder, ExpireOrder, CancelOrder, ApplyPayment>;
+using OrderCommand = std::variant<PlaceOrder, ExpireOrder, CancelOrder, ApplyPayment, ResolveOrder>;
 using OrderEvent = std::variant<events::OrderPlaced, events::OrderExpired, events::OrderCancelled,
                                 events::PaymentApproved, events::PaymentFailed, events::OrderNeedsAttention,
-                                events::OrderRefunded>;
+                                events::OrderRefunded, events::OrderResolved>;
 
 [[nodiscard]] Decision<OrderEvent> decide(const OrderState& state, const OrderCommand& command);
 // The event is taken by value so that std::apply, which ADL finds through std::variant, never
@@ -157,7 +167,9 @@ void apply_in_place(OrderState& state, OrderEvent event);
 // What appending `event` to the order in state `before` asks of its lines' stock (lines_of), so
 // the coordinator appends the product events in the same batch. OrderPlaced is `none` (checkout
 // reserves itself); OrderNeedsAttention is `none` (API.md: stock untouched; a mismatch keeps its
-// reservations held for a person to resolve); OrderRefunded is `none` (a refund does not restock).
+// reservations held for a person to resolve); OrderRefunded is `none` (a refund does not restock);
+// OrderResolved is `none` here: what a needs_attention order holds varies, and plan_resolve
+// takes or releases it line by line.
 enum class StockEffect {
   none,
   confirm,              // PaymentApproved of a pending order: confirm the reservations it holds

@@ -233,4 +233,54 @@ Planned<EndOrderPlan> plan_end_order(const OrderState& order, const OrderCommand
   return plan;
 }
 
+Planned<ResolvePlan> plan_resolve(const OrderState& order, const std::vector<ProductState>& products,
+                                  const CouponState* coupon, const ResolveOrder& command) {
+  auto d = decide(order, OrderCommand{command});
+  if (auto* refused = refusal_of(d)) return *refused;
+  if (order.coupon && !coupon) return refusal(DomainErrc::invalid_argument, "the order's coupon was not gathered");
+  ResolvePlan plan;
+  plan.order_events = *events_of(d);
+  plan.after = folded(order, plan.order_events);
+  if (command.action == events::Resolution::cancel) {
+    auto released = plan_each(products, [&](const ProductState&) -> ProductCommand {
+      return ReleaseReservation{order.reference, events::ReleaseReason::cancelled};
+    });
+    if (auto* refused = std::get_if<DomainError>(&released)) return *refused;
+    plan.products = std::get<std::vector<ProductPlan>>(std::move(released));
+    if (coupon) {
+      auto c = decide(*coupon, CouponCommand{ReleaseCouponUse{order.reference, events::ReleaseReason::cancelled}});
+      if (auto* refused = refusal_of(c)) return *refused;
+      plan.coupon_events = *events_of(c);
+    }
+    return plan;
+  }
+  // mark_paid: a reservation the order still holds makes ReserveStock a no-op, so each line is
+  // "reserve if not held, then confirm".
+  std::vector<StockShortage> shortages;
+  for (const auto& p : products) {
+    const std::int64_t qty = quantity_in(order, p.sku);
+    auto reserve = decide(p, ProductCommand{ReserveStock{order.reference, qty}});
+    if (auto* refused = refusal_of(reserve)) {
+      if (refused->code != DomainErrc::insufficient_stock && refused->code != DomainErrc::unknown_sku) return *refused;
+      shortages.push_back({p.sku, qty, p.defined ? p.available() : 0});
+      continue;
+    }
+    auto evs = *events_of(reserve);
+    auto confirm = decide(folded(p, evs), ProductCommand{ConfirmReservation{order.reference}});
+    if (auto* refused = refusal_of(confirm)) return *refused;
+    evs.insert(evs.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+    plan.products.push_back({p.sku, std::move(evs)});
+  }
+  if (!shortages.empty()) return insufficient_stock(std::move(shortages));
+  if (coupon) {
+    auto hold = decide(*coupon, CouponCommand{HoldCouponUse{order.reference, order.user}});
+    if (auto* refused = refusal_of(hold)) return *refused;
+    plan.coupon_events = *events_of(hold);
+    auto confirm = decide(folded(*coupon, plan.coupon_events), CouponCommand{ConfirmCouponUse{order.reference}});
+    if (auto* refused = refusal_of(confirm)) return *refused;
+    plan.coupon_events.insert(plan.coupon_events.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+  }
+  return plan;
+}
+
 }  // namespace bitacora::domain

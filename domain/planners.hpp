@@ -129,4 +129,23 @@ struct EndOrderPlan {
                                                    events::ReleaseReason reason, const std::vector<ProductState>& products,
                                                    const CouponState* coupon);
 
+// -- an operator's resolution of an order that needs attention ---------------------------------
+
+struct ResolvePlan {
+  std::vector<OrderEvent> order_events{};    // OrderResolved
+  std::vector<ProductPlan> products{};       // per line: confirmed, reserved and confirmed, or released
+  std::vector<CouponEvent> coupon_events{};  // the order's use confirmed, taken again, or released
+  OrderState after{};
+};
+
+// Resolves `order` (needs_attention) with the slices of its products — held exclusively, since
+// mark_paid may reserve — and of its coupon (null when it has none). mark_paid: each line the
+// order still holds is confirmed, each it does not is reserved and confirmed; its coupon's use is
+// confirmed, or taken again and confirmed; the order becomes paid. Refused as a whole when any
+// line cannot be had (insufficient_stock with one shortage per line) or the coupon has no use
+// left (coupon_invalid). cancel: whatever it holds is released (reason cancelled); the order
+// becomes cancelled. The shopper's cart is left alone: a resolution may come long after it moved on.
+[[nodiscard]] Planned<ResolvePlan> plan_resolve(const OrderState& order, const std::vector<ProductState>& products,
+                                                const CouponState* coupon, const ResolveOrder& command);
+
 }  // namespace bitacora::domain

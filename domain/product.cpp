@@ -33,8 +33,8 @@ Decision<ProductEvent> handle(const ProductState& s, const DefineProduct& c) {
   if (c.stock < s.reserved) return stock_below_reserved(s, c.stock);
   Events out;
   if (!s.defined || c.name != s.name || c.price_in_cents != s.price_in_cents || c.currency != s.currency)
-    out.emplace_back(events::ProductDefined{s.sku, c.name, c.price_in_cents, c.currency});
-  if (c.stock != s.on_hand) out.emplace_back(events::StockAdjusted{c.stock - s.on_hand, "set", c.stock});
+    out.emplace_back(events::ProductDefined{s.sku, c.name, c.price_in_cents, c.currency, c.by, c.note});
+  if (c.stock != s.on_hand) out.emplace_back(events::StockAdjusted{c.stock - s.on_hand, "set", c.stock, c.by, c.note});
   return out;
 }
 
@@ -44,7 +44,7 @@ Decision<ProductEvent> handle(const ProductState& s, const AdjustStock& c) {
   std::int64_t after = 0;
   if (__builtin_add_overflow(s.on_hand, c.delta, &after)) return invalid_quantity(s.sku, "delta overflows on-hand");
   if (after < s.reserved || after < 0) return stock_below_reserved(s, after);
-  return Events{events::StockAdjusted{c.delta, c.reason, after}};
+  return Events{events::StockAdjusted{c.delta, c.reason, after, c.by, c.note}};
 }
 
 Decision<ProductEvent> handle(const ProductState& s, const ReserveStock& c) {

@@ -48,6 +48,8 @@ struct DefineProduct {
   std::int64_t price_in_cents = 0;
   std::string currency{};
   std::int64_t stock = 0;
+  std::string by{};    // the operator, recorded in its events
+  std::string note{};  // their note, if any
 };
 
 // POST /api/products/{sku}/stock. Refused: undefined product (unknown_sku); delta 0
@@ -55,6 +57,8 @@ struct DefineProduct {
 struct AdjustStock {
   std::int64_t delta = 0;
   std::string reason{};
+  std::string by{};    // the operator, recorded in StockAdjusted
+  std::string note{};  // their note, if any
 };
 
 // Checkout. No events when the order already holds a reservation here (a retry). Refused:

@@ -20,12 +20,16 @@ void fields(auto& io, Is<ProductDefined> auto& e) {
   io("name", e.name);
   io("price_in_cents", e.price_in_cents);
   io("currency", e.currency);
+  io("by", json::defaulted(e.by));
+  io("note", json::defaulted(e.note));
 }
 
 void fields(auto& io, Is<StockAdjusted> auto& e) {
   io("delta", e.delta);
   io("reason", e.reason);
   io("on_hand_after", e.on_hand_after);
+  io("by", json::defaulted(e.by));
+  io("note", json::defaulted(e.note));
 }
 
 void fields(auto& io, Is<StockReserved> auto& e) {

@@ -28,6 +28,8 @@ struct ProductDefined {
   std::string name;
   std::int64_t price_in_cents = 0;
   std::string currency;  // ISO 4217, three upper-case letters
+  std::string by{};      // the operator who defined it (empty in records older than operators)
+  std::string note{};    // their note, if any
   friend bool operator==(const ProductDefined&, const ProductDefined&) = default;
 };
 
@@ -37,6 +39,8 @@ struct StockAdjusted {
   std::int64_t delta = 0;
   std::string reason;
   std::int64_t on_hand_after = 0;  // for readers of the log; apply folds `delta`
+  std::string by{};                // the operator who moved it (empty in records older than operators)
+  std::string note{};              // their note, if any
   friend bool operator==(const StockAdjusted&, const StockAdjusted&) = default;
 };
 

@@ -6,15 +6,15 @@
 namespace bitacora::events {
 namespace {
 
-constexpr EnumNames<CancelledBy, 2> kCancelledBy{{"owner", "admin"}};
+constexpr EnumNames<Resolution, 2> kResolutions{{"mark_paid", "cancel"}};
 constexpr EnumNames<AttentionReason, 3> kAttentionReasons{{"amount_mismatch", "stock_unavailable", "coupon_exhausted"}};
 
 }  // namespace
 
 std::string order_stream(const OrderRef& reference) { return std::string(kOrderStreamPrefix) + reference.value(); }
 
-std::string_view to_string(CancelledBy by) noexcept { return kCancelledBy(by); }
-bool parse(std::string_view text, CancelledBy& out) noexcept { return kCancelledBy.parse(text, out); }
+std::string_view to_string(Resolution r) noexcept { return kResolutions(r); }
+bool parse(std::string_view text, Resolution& out) noexcept { return kResolutions.parse(text, out); }
 std::string_view to_string(AttentionReason reason) noexcept { return kAttentionReasons(reason); }
 bool parse(std::string_view text, AttentionReason& out) noexcept { return kAttentionReasons.parse(text, out); }
 
@@ -37,7 +37,16 @@ void fields(auto& io, Is<OrderPlaced> auto& e) {
 
 void fields(auto&, Is<OrderExpired> auto&) {}
 
-void fields(auto& io, Is<OrderCancelled> auto& e) { io("by", e.by); }
+void fields(auto& io, Is<OrderCancelled> auto& e) {
+  io("by", e.by);
+  io("note", json::defaulted(e.note));
+}
+
+void fields(auto& io, Is<OrderResolved> auto& e) {
+  io("action", e.action);
+  io("by", e.by);
+  io("note", e.note);
+}
 
 void fields(auto& io, Is<PaymentApproved> auto& e) {
   io("gateway", e.gateway);
@@ -85,5 +94,7 @@ Result<OrderNeedsAttention> order_needs_attention_from_json(std::string_view j) 
   return json::read<OrderNeedsAttention>(j);
 }
 Result<OrderRefunded> order_refunded_from_json(std::string_view j) { return json::read<OrderRefunded>(j); }
+std::string to_json(const OrderResolved& e) { return json::write(e); }
+Result<OrderResolved> order_resolved_from_json(std::string_view j) { return json::read<OrderResolved>(j); }
 
 }  // namespace bitacora::events

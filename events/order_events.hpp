@@ -23,10 +23,9 @@ namespace bitacora::events {
 inline constexpr std::string_view kOrderStreamPrefix = "order/";
 [[nodiscard]] std::string order_stream(const OrderRef& reference);
 
-// Who cancelled an order.
-enum class CancelledBy { owner, admin };
-[[nodiscard]] std::string_view to_string(CancelledBy by) noexcept;
-[[nodiscard]] bool parse(std::string_view text, CancelledBy& out) noexcept;
+// Who cancelled an order: its owner, or an operator by name (records older than named
+// operators say "admin", which is the admin token's operator).
+inline constexpr std::string_view kCancelledByOwner = "owner";
 
 // One line of an order, priced when it was placed.
 struct OrderLine {
@@ -74,10 +73,11 @@ struct OrderExpired {
   friend bool operator==(const OrderExpired&, const OrderExpired&) = default;
 };
 
-// The owner or an admin cancelled the order while it waited for payment.
+// The owner or an operator cancelled the order while it waited for payment.
 struct OrderCancelled {
   static constexpr std::string_view kType = "OrderCancelled";
-  CancelledBy by = CancelledBy::owner;
+  std::string by{kCancelledByOwner};  // "owner", or the operator's name
+  std::string note{};                 // the operator's note, if any
   friend bool operator==(const OrderCancelled&, const OrderCancelled&) = default;
 };
 
@@ -133,6 +133,24 @@ struct OrderRefunded {
   friend bool operator==(const OrderRefunded&, const OrderRefunded&) = default;
 };
 
+// How an operator resolved an order that needed attention.
+enum class Resolution {
+  mark_paid,  // the payment stands: the order's stock (and coupon use) is taken and confirmed; paid
+  cancel,     // the payment is refunded at the gateway: whatever the order holds is released; cancelled
+};
+[[nodiscard]] std::string_view to_string(Resolution r) noexcept;
+[[nodiscard]] bool parse(std::string_view text, Resolution& out) noexcept;
+
+// An operator resolved an order in needs_attention (POST /api/orders/{reference}/resolve); the
+// products' and the coupon's events of the same batch take or release what it holds.
+struct OrderResolved {
+  static constexpr std::string_view kType = "OrderResolved";
+  Resolution action = Resolution::cancel;
+  std::string by;    // the operator's name
+  std::string note;  // their note; may be empty
+  friend bool operator==(const OrderResolved&, const OrderResolved&) = default;
+};
+
 [[nodiscard]] std::string to_json(const OrderPlaced& e);
 [[nodiscard]] std::string to_json(const OrderExpired& e);
 [[nodiscard]] std::string to_json(const OrderCancelled& e);
@@ -147,5 +165,7 @@ struct OrderRefunded {
 [[nodiscard]] Result<PaymentFailed> payment_failed_from_json(std::string_view json);
 [[nodiscard]] Result<OrderNeedsAttention> order_needs_attention_from_json(std::string_view json);
 [[nodiscard]] Result<OrderRefunded> order_refunded_from_json(std::string_view json);
+[[nodiscard]] std::string to_json(const OrderResolved& e);
+[[nodiscard]] Result<OrderResolved> order_resolved_from_json(std::string_view json);
 
 }  // namespace bitacora::events

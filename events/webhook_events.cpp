@@ -49,7 +49,10 @@ void fields(auto& io, Is<WebhookFailed> auto& e) {
   io("error", e.error);
 }
 
-void fields(auto&, Is<WebhookRetryRequested> auto&) {}
+void fields(auto& io, Is<WebhookRetryRequested> auto& e) {
+  io("by", json::defaulted(e.by));
+  io("note", json::defaulted(e.note));
+}
 
 std::string to_json(const WebhookReceived& e) { return json::write(e); }
 std::string to_json(const WebhookSucceeded& e) { return json::write(e); }

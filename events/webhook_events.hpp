@@ -67,6 +67,8 @@ struct WebhookFailed {
 // An operator asked for a failed webhook to be attempted again.
 struct WebhookRetryRequested {
   static constexpr std::string_view kType = "WebhookRetryRequested";
+  std::string by{};    // the operator (empty in records older than named operators)
+  std::string note{};  // their note, if any
 };
 
 [[nodiscard]] std::string to_json(const WebhookSucceeded& e);

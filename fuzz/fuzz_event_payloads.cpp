@@ -12,6 +12,8 @@
 #include "domain/cart.hpp"
 #include "domain/order.hpp"
 #include "domain/product.hpp"
+#include "domain/coupon.hpp"
+#include "domain/delivery.hpp"
 #include "domain/webhook.hpp"
 #include "events/webhook_events.hpp"
 #include "fuzz/check.hpp"
@@ -20,13 +22,16 @@ using namespace bitacora;
 
 namespace {
 
-// Every type an envelope may name for the three commerce aggregates, and one no decoder knows.
+// Every type an envelope may name for the commerce aggregates, and one no decoder knows.
 constexpr std::string_view kTypes[] = {
     events::ProductDefined::kType,     events::StockAdjusted::kType,       events::StockReserved::kType,
     events::ReservationReleased::kType, events::ReservationConfirmed::kType, events::CartItemAdded::kType,
     events::CartQuantitiesSet::kType,  events::CartCleared::kType,         events::OrderPlaced::kType,
     events::OrderExpired::kType,       events::OrderCancelled::kType,      events::PaymentApproved::kType,
     events::PaymentFailed::kType,      events::OrderNeedsAttention::kType, events::OrderRefunded::kType,
+    events::OrderResolved::kType,      events::CartCouponAttached::kType,  events::CartCouponRemoved::kType,
+    events::CouponDefined::kType,      events::CouponUseHeld::kType,       events::CouponUseConfirmed::kType,
+    events::CouponUseReleased::kType,  events::DeliveryZoneDefined::kType,
     "NoSuchEvent"};
 
 // decode → encode → decode gives an equal variant whose encoding is the same text.
@@ -86,6 +91,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   variant_round_trip(type, json, domain::decode_product_event);
   variant_round_trip(type, json, domain::decode_cart_event);
   variant_round_trip(type, json, domain::decode_order_event);
+  variant_round_trip(type, json, domain::decode_coupon_event);
+  variant_round_trip(type, json, domain::decode_delivery_event);
 
   webhook_received(json);
   text_round_trip(json, events::webhook_succeeded_from_json);

@@ -139,7 +139,7 @@ Response refusal_response(const domain::DomainError& e, Resource where) {
       if (where == Resource::product) return error_response(bhttp::status::not_found, "not_found", e.message);
       return error_response(bhttp::status::unprocessable_entity, code, e.message, json_member("sku", e.sku.value()));
     case DomainErrc::insufficient_stock:
-      if (where == Resource::checkout) {
+      if (where == Resource::checkout || where == Resource::resolution) {
         std::string items = "\"items\":[";
         for (std::size_t i = 0; i < e.shortages.size(); ++i) {
           const auto& s = e.shortages[i];
@@ -157,12 +157,13 @@ Response refusal_response(const domain::DomainError& e, Resource where) {
     case DomainErrc::version_conflict:  // the cart handler adds the current cart itself
     case DomainErrc::already_paid:
     case DomainErrc::not_pending:
+    case DomainErrc::not_needs_attention:
       return error_response(bhttp::status::conflict, code, e.message);
     case DomainErrc::unknown_order:
       return error_response(bhttp::status::not_found, "not_found", e.message);
     case DomainErrc::coupon_invalid:
       if (where == Resource::coupon && e.reason == "unknown") return error_response(bhttp::status::not_found, "not_found", e.message);
-      return error_response(where == Resource::checkout ? bhttp::status::conflict : bhttp::status::unprocessable_entity, code,
+      return error_response(where == Resource::checkout || where == Resource::resolution ? bhttp::status::conflict : bhttp::status::unprocessable_entity, code,
                             e.message, json_member("reason", e.reason));
     case DomainErrc::delivery_unavailable:
       return error_response(bhttp::status::unprocessable_entity, code, e.message, json_member("reason", e.reason));

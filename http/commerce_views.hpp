@@ -23,8 +23,8 @@ namespace bitacora::http {
 // Where a refusal happened changes its status: an unknown sku is 422 in a cart, 404 on
 // /api/products/{sku}/stock; insufficient stock is 422 in a cart, 409 at checkout.
 // A coupon that cannot apply is 422 in a cart, 409 at checkout; an unknown one is 404 on
-// /api/coupons/{code}.
-enum class Resource { product, cart, checkout, order, coupon };
+// /api/coupons/{code}. Resolving an order (`resolution`) answers shortages and coupons as checkout does.
+enum class Resource { product, cart, checkout, order, coupon, resolution };
 [[nodiscard]] Response refusal_response(const domain::DomainError& e, Resource where);
 // A storage failure: 503 storage_unavailable, never a success.
 [[nodiscard]] inline Response storage_response(const Error&) { return storage_response(); }

@@ -15,6 +15,7 @@ void add_cart_routes(Router& router, Services& services);           // §4 /api/
 void add_order_routes(Router& router, Services& services);          // §4 /api/checkout, /api/orders
 void add_coupon_routes(Router& router, Services& services);         // §4 /api/coupons, /api/delivery/zones
 void add_stats_routes(Router& router, Services& services);          // §4 /api/stats/checkouts
+void add_console_routes(Router& router, Services& services);        // §5 /console/, /api/operators/me, /api/scheduler
 
 [[nodiscard]] inline Router make_router(Services& services) {
   Router r;
@@ -27,6 +28,7 @@ void add_stats_routes(Router& router, Services& services);          // §4 /api/
   add_order_routes(r, services);
   add_coupon_routes(r, services);
   add_stats_routes(r, services);
+  add_console_routes(r, services);
   return r;
 }
 

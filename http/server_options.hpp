@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "support/secret.hpp"
 
@@ -24,10 +25,18 @@ struct ServerOptions {
   int shutdown_grace_seconds = 10;          // SIGTERM: time in-flight requests get to finish
 };
 
-// [auth]: the shoppers' JWT key (HS256) and the operators' bearer token.
+// A named operator ([operators.<name>] token_sha256): only the SHA-256 of their token is kept.
+struct OperatorToken {
+  std::string name;          // [a-z0-9_-]{1,64}, never "admin" (the admin token's) nor "owner"
+  std::string token_sha256;  // 64 lower-case hex digits
+};
+
+// [auth]: the shoppers' JWT key (HS256) and the operators' bearer tokens — the admin token (the
+// operator "admin") and the named operators'.
 struct AuthOptions {
   Secret jwt_secret;
   Secret admin_token;
+  std::vector<OperatorToken> operators;
 };
 
 }  // namespace bitacora::http

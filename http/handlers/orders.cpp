@@ -1,14 +1,14 @@
 // Checkout and orders (API.md §4): POST /api/checkout, GET /api/orders/{reference},
-// POST /api/orders/{reference}/cancel, and the admin list GET /api/orders.
+// POST /api/orders/{reference}/cancel, and the operators' list GET /api/orders and
+// POST /api/orders/{reference}/resolve.
 #include <boost/asio/post.hpp>
-
-#include <charconv>
 
 #include "domain/order_view.hpp"
 #include "http/auth.hpp"
 #include "http/gateways/verify.hpp"
 #include "http/handlers/outcome.hpp"
 #include "http/json_body.hpp"
+#include "http/params.hpp"
 #include "http/routes.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
@@ -97,15 +97,37 @@ void add_order_routes(Router& router, Services& s) {
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
     if (!valid_identifier(p[0])) return respond(no_such_order(p[0]));
     auto caller = std::get<Caller>(who);
+    auto note = note_of(req.body());
+    if (auto* bad = std::get_if<Response>(&note)) return respond(std::move(*bad));
+    domain::CancelOrder cancel{caller.admin ? caller.operator_name : std::string(events::kCancelledByOwner),
+                               caller.admin ? std::get<std::string>(std::move(note)) : std::string()};
     OrderRef ref(p[0]);
     // Read first so a stranger learns nothing (not even "already paid") about someone else's order.
-    s.commerce.get_order(ref, [&s, respond, caller, ref](actors::Outcome<domain::OrderState> r) {
+    s.commerce.get_order(ref, [&s, respond, caller, ref, cancel = std::move(cancel)](actors::Outcome<domain::OrderState> r) mutable {
       auto* o = std::get_if<domain::OrderState>(&r);
       if (!o) return answer(respond, r, Resource::order, order_ok);
       if (!may_see(caller, *o)) return respond(no_such_order(ref.value()));
-      s.commerce.cancel_order(ref, caller.admin ? events::CancelledBy::admin : events::CancelledBy::owner,
+      s.commerce.cancel_order(ref, std::move(cancel),
                               [respond](actors::Outcome<domain::OrderState> c) { answer(respond, c, Resource::order, order_ok); });
     });
+  });
+
+  // {"action":"mark_paid"|"cancel","note"} → 200 the order; 409 not_needs_attention,
+  // insufficient_stock (with "items") or coupon_invalid.
+  router.add(bhttp::verb::post, "/api/orders/{reference}/resolve", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    auto who = authenticate_operator(req, s.auth);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    if (!valid_identifier(p[0])) return respond(no_such_order(p[0]));
+    JsonBody body(req.body());
+    auto action_text = body.string("action", 32);
+    auto note = body.optional_string("note", kMaxNoteLength).value_or("");
+    if (auto error = body.error()) return respond(std::move(*error));
+    events::Resolution action;
+    if (!events::parse(action_text, action))
+      return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument", "action must be mark_paid or cancel",
+                                    json_member("field", "action")));
+    s.commerce.resolve_order(OrderRef(p[0]), domain::ResolveOrder{action, std::get<Operator>(who).name, std::move(note)},
+                             [respond](actors::Outcome<domain::OrderState> r) { answer(respond, r, Resource::resolution, order_ok); });
   });
 
   router.add(bhttp::verb::get, "/api/orders", [&s](const Request& req, const RouteParams& p, Respond respond) {
@@ -118,17 +140,24 @@ void add_order_routes(Router& router, Services& s) {
                                       json_member("parameter", "status")));
       status = parsed;
     }
-    std::size_t limit = 50;
-    if (auto l = query_param(p.query, "limit"); l && !l->empty()) {
-      auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), limit);
-      if (ec != std::errc() || ptr != l->data() + l->size() || limit < 1 || limit > 500)
-        return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "limit: expected 1 to 500",
-                                      json_member("parameter", "limit")));
+    auto parsed_limit = limit_param(p.query, "limit", 50, 500);
+    if (auto* bad = std::get_if<Response>(&parsed_limit)) return respond(std::move(*bad));
+    const std::size_t limit = std::get<std::size_t>(parsed_limit);
+    std::optional<Micros> range[2];
+    for (int i = 0; i < 2; ++i) {
+      auto t = time_param(p.query, i == 0 ? "from" : "to");
+      if (auto* bad = std::get_if<Response>(&t)) return respond(std::move(*bad));
+      range[i] = std::get<std::optional<Micros>>(t);
     }
+    if (range[0] && range[1] && *range[1] <= *range[0]) return respond(bad_parameter("to", "must be after from"));
+    const bool timed = range[0] || range[1];
     auto cursor = query_param(p.query, "cursor");
     if (cursor && cursor->empty()) cursor.reset();
-    boost::asio::post(s.blocking, [&s, status, limit, cursor, respond] {
-      auto page = s.orders.list(status, limit, cursor);
+    boost::asio::post(s.blocking, [&s, status, limit, cursor, respond, timed, from = range[0].value_or(0),
+                                   to = range[1].value_or(INT64_MAX)] {
+      // A time range lists orders by when they were placed, newest first; otherwise by reference.
+      auto page = timed ? s.orders.list_placed(status, from, to, limit, cursor) : s.orders.list(status, limit, cursor);
+      if (!page && page.error().code == Errc::invalid_argument) return respond(bad_parameter("cursor", page.error().message));
       if (!page) return respond(storage_response(page.error()));
       JsonWriter w;
       w.begin_object().key("items").begin_array();

@@ -6,17 +6,13 @@
 
 #include "http/auth.hpp"
 #include "http/commerce_views.hpp"
+#include "http/params.hpp"
 #include "http/routes.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
 
 namespace bitacora::http {
 namespace {
-
-Response bad_parameter(std::string_view name, std::string_view message) {
-  return error_response(bhttp::status::bad_request, "invalid_parameter", std::string(name) + ": " + std::string(message),
-                        json_member("parameter", name));
-}
 
 void write_map(JsonWriter& w, std::string_view key, const std::map<std::string, std::int64_t>& m) {
   w.key(key).begin_object();

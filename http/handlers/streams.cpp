@@ -1,10 +1,11 @@
-// GET /api/streams/{stream}/events (API.md §5), admin only. `{stream}` may be URL-encoded
-// (`product%2Fsku-1`) or plain (`/api/streams/product/sku-1/events`).
+// GET /api/streams/{stream}/events and GET /api/streams/{stream}/state (API.md §5), operators
+// only. `{stream}` may be URL-encoded (`product%2Fsku-1`) or plain (`/api/streams/product/sku-1/events`).
 #include <boost/asio/post.hpp>
 
 #include <charconv>
 
 #include "http/auth.hpp"
+#include "http/params.hpp"
 #include "http/routes.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
@@ -23,16 +24,47 @@ std::optional<std::uint64_t> parse_number(const std::optional<std::string>& text
   return n;
 }
 
+bool ends_with(const std::string& rest, std::string_view suffix) {
+  return rest.size() > suffix.size() && rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// ?as_of=RFC3339 or ?seq=N (not both; neither: now) → the state after the stream's last event
+// within it, as `bitacora replay --last` prints it.
+void stream_state(Services& s, std::string stream, const RouteParams& p, Respond respond) {
+  auto as_of = time_param(p.query, "as_of");
+  if (auto* bad = std::get_if<Response>(&as_of)) return respond(std::move(*bad));
+  auto seq_text = query_param(p.query, "seq");
+  auto seq = parse_number(seq_text);
+  if (seq_text && !seq_text->empty() && !seq) return respond(bad_parameter("seq", "expected a non-negative integer"));
+  const auto at = std::get<std::optional<Micros>>(as_of);
+  if (at && seq) return respond(bad_parameter("seq", "give as_of or seq, not both"));
+  boost::asio::post(s.blocking, [&s, stream = std::move(stream), max_seq = seq.value_or(UINT64_MAX),
+                                 max_at = at.value_or(INT64_MAX), respond] {
+    auto found = s.streams.state_at(stream, max_seq, max_at);
+    if (!found && found.error().code == Errc::data_loss)
+      return respond(error_response(bhttp::status::internal_server_error, "data_loss", found.error().message));
+    if (!found) return respond(storage_response());
+    if (!*found) return respond(error_response(bhttp::status::not_found, "not_found", "the stream has no events by then"));
+    const auto& f = **found;
+    JsonWriter w;
+    w.begin_object();
+    events::write_fields(w, f.last.seq, f.last.envelope);
+    w.key("state").raw(f.state_json).end_object();
+    respond(json_response(bhttp::status::ok, std::move(w).str()));
+  });
+}
+
 }  // namespace
 
 void add_stream_routes(Router& router, Services& s) {
   router.add(bhttp::verb::get, "/api/streams/{stream...}", [&s](const Request& req, const RouteParams& p, Respond respond) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
-    // The pattern captures the rest of the path: it must end in "/events".
-    constexpr std::string_view suffix = "/events";
+    // The pattern captures the rest of the path: it must end in "/events" or "/state".
     const std::string& rest = p[0];
-    if (rest.size() <= suffix.size() || rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) != 0)
-      return respond(error_response(bhttp::status::not_found, "not_found", "use /api/streams/{stream}/events"));
+    if (ends_with(rest, "/state")) return stream_state(s, rest.substr(0, rest.size() - 6), p, std::move(respond));
+    constexpr std::string_view suffix = "/events";
+    if (!ends_with(rest, suffix))
+      return respond(error_response(bhttp::status::not_found, "not_found", "use /api/streams/{stream}/events or /state"));
     std::string stream = rest.substr(0, rest.size() - suffix.size());
 
     auto from_text = query_param(p.query, "from_version");

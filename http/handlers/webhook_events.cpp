@@ -1,10 +1,12 @@
-// GET /api/webhook-events and GET /api/webhook-events/{id} (API.md §2), admin only.
+// /api/webhook-events (API.md §2), operators only: list with filters, counts by status, one
+// event's detail, and retries (one, the ones named, or every failed one a filter matches).
 #include <boost/asio/post.hpp>
 
-#include <charconv>
+#include <tuple>
 
 #include "http/auth.hpp"
 #include "http/json_body.hpp"
+#include "http/params.hpp"
 #include "http/routes.hpp"
 #include "events/json_fields.hpp"
 #include "http/url.hpp"
@@ -32,11 +34,8 @@ void write_item(JsonWriter& w, const actors::WebhookItem& item) {
   s.key.empty() ? w.key("key").null() : w.field("key", s.key);
 }
 
-Response bad_parameter(std::string_view name, std::string_view why) {
-  return error_response(bhttp::status::bad_request, "invalid_parameter", std::string(name) + ": " + std::string(why),
-                        json_member("parameter", name));
-}
-
+constexpr std::size_t kMaxFilterText = 256;  // gateway, type, reference: longer matches nothing stored
+constexpr std::size_t kMaxRetryIds = 500;
 
 // Parses the list filter from the query string, or the 400 to send.
 std::variant<actors::WebhookFilter, Response> parse_filter(std::string_view query) {
@@ -47,15 +46,45 @@ std::variant<actors::WebhookFilter, Response> parse_filter(std::string_view quer
       return bad_parameter("status", "expected pending, processing, succeeded, failed or quarantined");
     f.status = parsed;
   }
-  if (auto g = query_param(query, "gateway"); g && !g->empty()) f.gateway = *g;
-  if (auto t = query_param(query, "type"); t && !t->empty()) f.type = *t;
+  for (auto [name, member] : {std::pair{"gateway", &f.gateway}, std::pair{"type", &f.type}, std::pair{"reference", &f.reference}}) {
+    auto text = query_param(query, name);
+    if (!text || text->empty()) continue;
+    if (text->size() > kMaxFilterText) return bad_parameter(name, "longer than 256 bytes");
+    *member = std::move(*text);
+  }
+  for (auto [name, member] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+    auto t = time_param(query, name);
+    if (auto* bad = std::get_if<Response>(&t)) return std::move(*bad);
+    *member = std::get<std::optional<Micros>>(t);
+  }
+  if (f.from && f.to && *f.to <= *f.from) return bad_parameter("to", "must be after from");
   if (auto c = query_param(query, "cursor"); c && !c->empty()) f.cursor = *c;
-  if (auto l = query_param(query, "limit"); l && !l->empty()) {
-    std::size_t n = 0;
-    auto [ptr, ec] = std::from_chars(l->data(), l->data() + l->size(), n);
-    if (ec != std::errc() || ptr != l->data() + l->size() || n < 1 || n > 500)
-      return bad_parameter("limit", "expected an integer from 1 to 500");
-    f.limit = n;
+  auto limit = limit_param(query, "limit", 50, 500);
+  if (auto* bad = std::get_if<Response>(&limit)) return std::move(*bad);
+  f.limit = std::get<std::size_t>(limit);
+  return f;
+}
+
+// The filter of a bulk retry's body: the list's filters as members (status, when given, must be
+// "failed": only failed events are retried).
+std::variant<actors::WebhookFilter, Response> body_filter(JsonBody& body) {
+  actors::WebhookFilter f;
+  auto status = body.optional_string("status", 32).value_or("failed");
+  f.gateway = body.optional_string("gateway", kMaxFilterText);
+  f.type = body.optional_string("type", kMaxFilterText);
+  f.reference = body.optional_string("reference", kMaxFilterText);
+  auto from = body.optional_string("from", 64);
+  auto to = body.optional_string("to", 64);
+  if (auto error = body.error()) return std::move(*error);
+  if (status != "failed")
+    return error_response(bhttp::status::unprocessable_entity, "invalid_argument", "only failed webhook events can be retried",
+                          json_member("field", "status"));
+  for (auto [name, text, member] : {std::tuple{"from", &from, &f.from}, std::tuple{"to", &to, &f.to}}) {
+    if (!*text) continue;
+    *member = parse_rfc3339(**text);
+    if (!*member)
+      return error_response(bhttp::status::unprocessable_entity, "invalid_argument",
+                            std::string(name) + " must be an RFC 3339 time", json_member("field", name));
   }
   return f;
 }
@@ -63,29 +92,49 @@ std::variant<actors::WebhookFilter, Response> parse_filter(std::string_view quer
 }  // namespace
 
 void add_webhook_event_routes(Router& router, Services& s) {
-  // Bulk retry: {"status":"failed","gateway":"…"} → 202 {"count":N}. Registered before the
-  // per-event routes so that "retry" is not taken for an id.
+  // Bulk retry → 202 {"count":N}: {"ids":[…]} retries those that are failed; otherwise every failed
+  // event the body's filter members match. Registered before the per-event routes so that
+  // "retry" and "counts" are not taken for ids.
   router.add(bhttp::verb::post, "/api/webhook-events/retry", [&s](const Request& req, const RouteParams&, Respond respond) {
-    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+    auto who = authenticate_operator(req, s.auth);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
     JsonBody body(req.body());
-    auto status = body.optional_string("status", 32).value_or("failed");
-    auto gateway = body.optional_string("gateway", 64);
-    if (auto error = body.error()) return respond(std::move(*error));
-    if (status != "failed")
-      return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument", "only failed webhook events can be retried",
-                                    json_member("field", "status")));
-    boost::asio::post(s.blocking, [&s, gateway, respond] {
-      s.processor.retry_failed(gateway, [respond](Result<std::size_t> n) {
-        if (!n) return respond(storage_response());
-        respond(json_response(bhttp::status::accepted, "{\"count\":" + std::to_string(*n) + "}"));
-      });
+    auto note = body.optional_string("note", kMaxNoteLength).value_or("");
+    auto ids = body.nullable_strings("ids", kMaxRetryIds, 32);
+    auto filter = body_filter(body);
+    if (auto* bad = std::get_if<Response>(&filter)) return respond(std::move(*bad));
+    actors::WebhookProcessor::RetryBy by{std::get<Operator>(who).name, std::move(note)};
+    auto counted = [respond](Result<std::size_t> n) {
+      if (!n) return respond(storage_response());
+      respond(json_response(bhttp::status::accepted, "{\"count\":" + std::to_string(*n) + "}"));
+    };
+    boost::asio::post(s.blocking, [&s, ids = std::move(ids), f = std::get<actors::WebhookFilter>(std::move(filter)),
+                                   by = std::move(by), counted]() mutable {
+      if (ids) return s.processor.retry_each(std::move(*ids), std::move(by), counted);
+      s.processor.retry_failed(f, std::move(by), counted);
     });
   });
 
-  router.add(bhttp::verb::post, "/api/webhook-events/{id}/retry", [&s](const Request& req, const RouteParams& p, Respond respond) {
+  router.add(bhttp::verb::get, "/api/webhook-events/counts", [&s](const Request& req, const RouteParams&, Respond respond) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
-    boost::asio::post(s.blocking, [&s, id = p[0], respond] {
-      s.processor.retry(id, [respond, id](Status st) {
+    JsonWriter w;
+    w.begin_object()
+        .field("pending", s.inbox.pending())
+        .field("succeeded", s.inbox.succeeded())
+        .field("failed", s.inbox.failed())
+        .field("quarantined", s.inbox.quarantined())
+        .end_object();
+    respond(json_response(bhttp::status::ok, std::move(w).str()));
+  });
+
+  router.add(bhttp::verb::post, "/api/webhook-events/{id}/retry", [&s](const Request& req, const RouteParams& p, Respond respond) {
+    auto who = authenticate_operator(req, s.auth);
+    if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    auto note = note_of(req.body());
+    if (auto* bad = std::get_if<Response>(&note)) return respond(std::move(*bad));
+    actors::WebhookProcessor::RetryBy by{std::get<Operator>(who).name, std::get<std::string>(std::move(note))};
+    boost::asio::post(s.blocking, [&s, id = p[0], by = std::move(by), respond]() mutable {
+      s.processor.retry(id, std::move(by), [respond, id](Status st) {
         if (st) {
           JsonWriter w;
           w.begin_object().field("id", id).field("status", "pending").end_object();

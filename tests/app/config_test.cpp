@@ -409,3 +409,23 @@ TEST_CASE("the process environment is looked up and listed", "[config]") {
   REQUIRE(config.ok());
   CHECK(config->reservations.ttl_seconds == 7);
 }
+
+TEST_CASE("named operators are read with the hash of their token, and bad ones are errors naming them", "[config]") {
+  const std::string hash = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855";
+  auto config = parse_config("[operators.alice]\ntoken_sha256 = \"" + hash + "\"\n[operators.bob-2]\ntoken_sha256 = \"" +
+                                 std::string(64, 'a') + "\"\n",
+                             no_env);
+  REQUIRE(config.ok());
+  REQUIRE(config->auth.operators.size() == 2);
+  CHECK(config->auth.operators[0].name == "alice");
+  CHECK(config->auth.operators[0].token_sha256 == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(config->auth.operators[1].name == "bob-2");
+
+  CHECK_THAT(error_of_toml("[operators.admin]\ntoken_sha256 = \"" + hash + "\"\n"), Contains("operators.admin: expected an operator name"));
+  CHECK_THAT(error_of_toml("[operators.owner]\ntoken_sha256 = \"" + hash + "\"\n"), Contains("operators.owner"));
+  CHECK_THAT(error_of_toml("[operators.Alice]\ntoken_sha256 = \"" + hash + "\"\n"), Contains("operators.Alice"));
+  CHECK_THAT(error_of_toml("[operators.carol]\ntoken_sha256 = \"abc\"\n"), Contains("operators.carol.token_sha256: expected the SHA-256"));
+  CHECK_THAT(error_of_toml("[operators.carol]\ntoken = \"x\"\n"), Contains("unknown key 'operators.carol.token'"));
+  CHECK_THAT(error_of_toml("[operators.carol]\ntoken = \"x\"\n"), Contains("operators.carol.token_sha256: missing"));
+  CHECK_THAT(error_of_toml("operators = 1\n"), Contains("operators: expected tables [operators.<name>]"));
+}

@@ -222,7 +222,7 @@ TEST_CASE("the end of an order releases what it holds, or plans nothing when it 
   auto p = placed();
   const OrderCommand expire{ExpireOrder{2'000'000}};
   const OrderCommand early{ExpireOrder{10}};
-  const OrderCommand cancel{CancelOrder{events::CancelledBy::owner}};
+  const OrderCommand cancel{CancelOrder{}};
   CHECK(end_order_needs_stock(p.order, expire));
   CHECK(end_order_needs_stock(p.order, cancel));
   CHECK_FALSE(end_order_needs_stock(p.order, early));
@@ -239,4 +239,73 @@ TEST_CASE("the end of an order releases what it holds, or plans nothing when it 
   REQUIRE(std::holds_alternative<EndOrderPlan>(not_due));
   CHECK(std::get<EndOrderPlan>(not_due).order_events.empty());
   CHECK(std::get<EndOrderPlan>(not_due).products.empty());
+}
+
+TEST_CASE("resolving an order that needs attention marks it paid or cancels it, taking or releasing its stock",
+          "[domain][planners][resolve]") {
+  auto p = placed();
+  const ResolveOrder mark_paid{events::Resolution::mark_paid, "alice", "paid by transfer"};
+  const ResolveOrder cancel{events::Resolution::cancel, "alice", ""};
+
+  SECTION("an order that is not in needs_attention is refused, with nothing planned") {
+    auto planned = plan_resolve(p.order, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, mark_paid);
+    REQUIRE(std::holds_alternative<DomainError>(planned));
+    CHECK(std::get<DomainError>(planned).code == DomainErrc::not_needs_attention);
+    auto nobody = plan_resolve(p.order, {}, nullptr, ResolveOrder{events::Resolution::cancel, "", ""});
+    REQUIRE(std::holds_alternative<DomainError>(nobody));
+  }
+
+  SECTION("a mismatch while pending: it still holds its stock, which is confirmed or released") {
+    auto attention = p.order;
+    accept(attention, OrderCommand{approval(999)});
+    REQUIRE(attention.status == OrderStatus::needs_attention);
+
+    auto paid = plan_resolve(attention, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, mark_paid);
+    REQUIRE(std::holds_alternative<ResolvePlan>(paid));
+    const auto& plan = std::get<ResolvePlan>(paid);
+    CHECK(plan.after.status == OrderStatus::paid);
+    REQUIRE(holds_only<events::OrderResolved>(plan.order_events));
+    CHECK(std::get<events::OrderResolved>(plan.order_events.front()).by == "alice");
+    REQUIRE(plan.products.size() == 2);
+    CHECK(holds_only<events::ReservationConfirmed>(plan.products[0].events));  // held: confirmed, not reserved again
+    CHECK(std::get<events::ReservationConfirmed>(plan.products[0].events.front()).quantity == 2);
+
+    auto cancelled = plan_resolve(attention, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, cancel);
+    REQUIRE(std::holds_alternative<ResolvePlan>(cancelled));
+    const auto& released = std::get<ResolvePlan>(cancelled);
+    CHECK(released.after.status == OrderStatus::cancelled);
+    REQUIRE(released.products.size() == 2);
+    CHECK(std::get<events::ReservationReleased>(released.products[1].events.front()).reason == events::ReleaseReason::cancelled);
+  }
+
+  SECTION("approved after expiry: its stock is taken again when there, else the whole resolution is refused") {
+    auto attention = p.order;
+    accept(attention, OrderCommand{ExpireOrder{2'000'000}});
+    for (auto& prod : {&p.a, &p.b}) accept(*prod, ProductCommand{ReleaseReservation{kRef, events::ReleaseReason::expired}});
+    accept(p.b, ProductCommand{AdjustStock{-3, "sold elsewhere"}});
+    auto late = approval();
+    late.stock_available = false;
+    accept(attention, OrderCommand{late});
+    REQUIRE(attention.status == OrderStatus::needs_attention);
+
+    auto refused = plan_resolve(attention, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, mark_paid);
+    REQUIRE(std::holds_alternative<DomainError>(refused));
+    const auto& e = std::get<DomainError>(refused);
+    CHECK(e.code == DomainErrc::insufficient_stock);
+    REQUIRE(e.shortages.size() == 1);
+    CHECK(e.shortages[0].sku == Sku("b"));
+    CHECK(e.shortages[0].available == 0);
+
+    accept(p.b, ProductCommand{AdjustStock{1, "found one"}});
+    auto paid = plan_resolve(attention, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, mark_paid);
+    REQUIRE(std::holds_alternative<ResolvePlan>(paid));
+    const auto& plan = std::get<ResolvePlan>(paid);
+    REQUIRE(plan.products.size() == 2);
+    CHECK(plan.products[1].events.size() == 2);  // reserved, then confirmed
+    CHECK(std::holds_alternative<events::StockReserved>(plan.products[1].events.front()));
+
+    auto cancelled = plan_resolve(attention, {slice_for(p.a, kRef), slice_for(p.b, kRef)}, nullptr, cancel);
+    REQUIRE(std::holds_alternative<ResolvePlan>(cancelled));
+    for (const auto& pp : std::get<ResolvePlan>(cancelled).products) CHECK(pp.events.empty());  // it held nothing
+  }
 }
