@@ -47,6 +47,30 @@ Planned<std::vector<ProductPlan>> plan_each(const std::vector<ProductState>& pro
   return plans;
 }
 
+// The order takes `quantity` of `p` for good: ReserveStock (a no-op when it already holds them),
+// then ConfirmReservation. The reservation's refusal as it is; else both steps' events.
+Decision<ProductEvent> reserve_and_confirm(const ProductState& p, const OrderRef& order, std::int64_t quantity) {
+  auto reserve = decide(p, ProductCommand{ReserveStock{order, quantity}});
+  if (refusal_of(reserve)) return reserve;
+  auto evs = *events_of(reserve);
+  auto confirm = decide(folded(p, evs), ProductCommand{ConfirmReservation{order}});
+  if (refusal_of(confirm)) return confirm;
+  evs.insert(evs.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+  return evs;
+}
+
+// The same for the order's coupon use: HoldCouponUse (a no-op when it holds one), then
+// ConfirmCouponUse.
+Decision<CouponEvent> hold_and_confirm(const CouponState& coupon, const OrderState& order) {
+  auto hold = decide(coupon, CouponCommand{HoldCouponUse{order.reference, order.user}});
+  if (refusal_of(hold)) return hold;
+  auto evs = *events_of(hold);
+  auto confirm = decide(folded(coupon, evs), CouponCommand{ConfirmCouponUse{order.reference}});
+  if (refusal_of(confirm)) return confirm;
+  evs.insert(evs.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+  return evs;
+}
+
 }  // namespace
 
 std::variant<std::int64_t, CouponRefusal> check_coupon(const CouponState& coupon, const UserId& user,
@@ -149,27 +173,19 @@ Planned<PaymentPlan> plan_payment(const OrderState& order, const CartState& cart
     // Reserve each line again and confirm it at once; all of them, or none (needs attention).
     bool available = true;
     for (const auto& p : products) {
-      auto reserve = decide(p, ProductCommand{ReserveStock{order.reference, quantity_in(order, p.sku)}});
-      if (refusal_of(reserve) || events_of(reserve)->empty()) {
+      auto taken = reserve_and_confirm(p, order.reference, quantity_in(order, p.sku));
+      if (refusal_of(taken) || events_of(taken)->empty()) {
         available = false;
         break;
       }
-      auto evs = *events_of(reserve);
-      auto confirm = decide(folded(p, evs), ProductCommand{ConfirmReservation{order.reference}});
-      if (auto* refused = refusal_of(confirm)) return *refused;
-      evs.insert(evs.end(), events_of(confirm)->begin(), events_of(confirm)->end());
-      plan.products.push_back({p.sku, std::move(evs)});
+      plan.products.push_back({p.sku, std::move(*events_of(taken))});
     }
     payment.stock_available = available;
     if (order.coupon) {
       if (!coupon) return refusal(DomainErrc::invalid_argument, "the order's coupon was not gathered");
-      auto hold = decide(*coupon, CouponCommand{HoldCouponUse{order.reference, order.user}});
-      payment.coupon_available = !refusal_of(hold);
-      if (payment.coupon_available) {
-        retaken = *events_of(hold);
-        auto confirm = decide(folded(*coupon, retaken), CouponCommand{ConfirmCouponUse{order.reference}});
-        retaken.insert(retaken.end(), events_of(confirm)->begin(), events_of(confirm)->end());
-      }
+      auto taken = hold_and_confirm(*coupon, order);
+      payment.coupon_available = !refusal_of(taken);
+      if (payment.coupon_available) retaken = std::move(*events_of(taken));
     }
   }
   auto d = decide(order, OrderCommand{payment});
@@ -259,26 +275,19 @@ Planned<ResolvePlan> plan_resolve(const OrderState& order, const std::vector<Pro
   std::vector<StockShortage> shortages;
   for (const auto& p : products) {
     const std::int64_t qty = quantity_in(order, p.sku);
-    auto reserve = decide(p, ProductCommand{ReserveStock{order.reference, qty}});
-    if (auto* refused = refusal_of(reserve)) {
+    auto taken = reserve_and_confirm(p, order.reference, qty);
+    if (auto* refused = refusal_of(taken)) {
       if (refused->code != DomainErrc::insufficient_stock && refused->code != DomainErrc::unknown_sku) return *refused;
       shortages.push_back({p.sku, qty, p.defined ? p.available() : 0});
       continue;
     }
-    auto evs = *events_of(reserve);
-    auto confirm = decide(folded(p, evs), ProductCommand{ConfirmReservation{order.reference}});
-    if (auto* refused = refusal_of(confirm)) return *refused;
-    evs.insert(evs.end(), events_of(confirm)->begin(), events_of(confirm)->end());
-    plan.products.push_back({p.sku, std::move(evs)});
+    plan.products.push_back({p.sku, std::move(*events_of(taken))});
   }
   if (!shortages.empty()) return insufficient_stock(std::move(shortages));
   if (coupon) {
-    auto hold = decide(*coupon, CouponCommand{HoldCouponUse{order.reference, order.user}});
-    if (auto* refused = refusal_of(hold)) return *refused;
-    plan.coupon_events = *events_of(hold);
-    auto confirm = decide(folded(*coupon, plan.coupon_events), CouponCommand{ConfirmCouponUse{order.reference}});
-    if (auto* refused = refusal_of(confirm)) return *refused;
-    plan.coupon_events.insert(plan.coupon_events.end(), events_of(confirm)->begin(), events_of(confirm)->end());
+    auto taken = hold_and_confirm(*coupon, order);
+    if (auto* refused = refusal_of(taken)) return *refused;
+    plan.coupon_events = std::move(*events_of(taken));
   }
   return plan;
 }
