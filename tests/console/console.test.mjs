@@ -5,10 +5,8 @@
 //
 // Environment (arguments win): CONSOLE_TEST_BINARY (default build/app/bitacora),
 // CONSOLE_TEST_ARTIFACTS (default tests/console/artifacts), CHROMIUM (default /usr/bin/chromium),
-// CONSOLE_SHIM=1 to serve the page from tests/console/dev-server.mjs with its shim for a binary
-// that predates the console routes (operators, counts, products list, scheduler, state, resolve:
-// the resolve steps are skipped then), CONSOLE_DEV_SERVER=1 to serve the page from the dev server
-// (plain proxy, no shim) while the binary answers everything else. Not BITACORA_*: those
+// CONSOLE_DEV_SERVER=1 to serve the page from tests/console/dev-server.mjs (console/ read from
+// disk, so an edit shows without a rebuild) while the binary answers everything else. Not BITACORA_*: those
 // configure the server.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
-  assert, eventually, TestFailure, configToml, startServer, client, postWompi, checkout, ensureDir, ADMIN_TOKEN,
+  assert, eventually, TestFailure, configToml, startServer, client, postWompi, checkout, ensureDir,
   checkQuality, rowsAre, retries, waitWebhook, canonicalLocal,
 } from './lib.mjs';
 import { startDevServer } from './dev-server.mjs';
@@ -24,9 +22,8 @@ import { startDevServer } from './dev-server.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const binary = path.resolve(process.argv[2] || process.env.CONSOLE_TEST_BINARY || path.join(here, '../../build/app/bitacora'));
 const artifacts = ensureDir(process.argv[3] || process.env.CONSOLE_TEST_ARTIFACTS || path.join(here, 'artifacts'));
-const SHIM = process.env.CONSOLE_SHIM === '1';
-const DEV_SERVER = SHIM || process.env.CONSOLE_DEV_SERVER === '1';
-const ALICE_TOKEN = SHIM ? ADMIN_TOKEN : 'alice-operator-token-for-the-console-test';
+const DEV_SERVER = process.env.CONSOLE_DEV_SERVER === '1';
+const ALICE_TOKEN = 'alice-operator-token-for-the-console-test';
 
 const tid = (id) => `[data-testid="${id}"]`;
 
@@ -50,14 +47,14 @@ const dialogs = [];
 async function main() {
   assert(fs.existsSync(binary), `no bitacora binary at ${binary} (pass its path as the first argument)`);
   const configPath = path.join(tmp, 'bitacora.toml');
-  fs.writeFileSync(configPath, configToml({ dataDir: path.join(tmp, 'data'), aliceToken: ALICE_TOKEN, withOperators: !SHIM }));
+  fs.writeFileSync(configPath, configToml({ dataDir: path.join(tmp, 'data'), aliceToken: ALICE_TOKEN }));
   server = await startServer(binary, configPath, path.join(artifacts, 'server.log'));
   let origin = server.url;
   if (DEV_SERVER) {
-    dev = await startDevServer({ upstream: server.url, shim: SHIM, operator: 'alice' });
+    dev = await startDevServer({ upstream: server.url });
     origin = dev.url;
   }
-  log(`bitacora at ${server.url}; console at ${origin}/console/${DEV_SERVER ? ` (dev server${SHIM ? ' + shim' : ''})` : ''}`);
+  log(`bitacora at ${server.url}; console at ${origin}/console/${DEV_SERVER ? ' (dev server)' : ''}`);
   const api = client(origin);
   const ctx = { api, origin, refs: {} };
 
@@ -168,7 +165,7 @@ async function main() {
     const detail = await api.ok('GET', `/api/webhook-events/${ctx.ghost}`);
     const req = detail.history.find((e) => e.type === 'WebhookRetryRequested');
     assert(req, 'the server should record the retry request');
-    if (!SHIM) assert(req.data.by === 'alice' && req.data.note === 'retried by the console test', `retry should be by alice with the note: ${JSON.stringify(req.data)}`);
+    assert(req.data.by === 'alice' && req.data.note === 'retried by the console test', `retry should be by alice with the note: ${JSON.stringify(req.data)}`);
   });
 
   await section('bulk retry: selected rows, then all matching a filter', async () => {
@@ -227,7 +224,6 @@ async function main() {
     const na = page.locator(`${tid('timeline-item')}[data-type="OrderNeedsAttention"] ${tid('timeline-who')}`);
     assert(/gateway/.test(await na.textContent()), 'the gateway caused needs_attention');
     await shot('04-order-detail');
-    if (SHIM) { log('  (shim: no resolve route in this binary; resolve steps skipped)'); return; }
     const before = await api.ok('GET', '/api/products/mug-1');
     await page.fill(tid('resolve-note'), 'paid the difference by transfer');
     await page.click(tid('resolve-mark-paid'));

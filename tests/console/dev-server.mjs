@@ -2,15 +2,11 @@
 // everything else (/api, /health, /metrics, /webhooks) to a running bitacora, so the page can be
 // tried before the binary embeds it.
 //
-//   node tests/console/dev-server.mjs --upstream http://127.0.0.1:8080 [--port 8081] [--shim] [--operator alice]
-//
-// --shim answers, in this process, the routes an older binary lacks (see shim.mjs). Only for
-// trying the console against such a binary; the real routes replace it.
+//   node tests/console/dev-server.mjs --upstream http://127.0.0.1:8080 [--port 8081]
 import http from 'node:http';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeShim } from './shim.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const consoleDir = path.resolve(here, '../../console');
@@ -63,15 +59,13 @@ async function proxy(upstream, req, res, body) {
   }
 }
 
-export async function startDevServer({ upstream, port = 0, shim = false, operator = 'admin' }) {
-  const shimHandle = shim ? makeShim({ upstream, operator }) : null;
+export async function startDevServer({ upstream, port = 0 }) {
   const server = http.createServer(async (req, res) => {
     try {
       const { pathname } = new URL(req.url, 'http://x');
       if (pathname === '/' ) { res.writeHead(302, { Location: '/console/' }); return res.end(); }
       if (pathname === '/console' || pathname.startsWith('/console/')) return serveStatic(req, res);
       const body = await readBody(req);
-      if (shimHandle && (await shimHandle(req, res, body))) return;
       await proxy(upstream, req, res, body);
     } catch (e) {
       send(res, 500, { error: 'dev_server_error', message: String(e?.stack || e) });
@@ -90,8 +84,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const s = await startDevServer({
     upstream: arg('upstream', 'http://127.0.0.1:8080'),
     port: Number(arg('port', '8081')),
-    shim: process.argv.includes('--shim'),
-    operator: arg('operator', 'admin'),
   });
   console.log(`console at ${s.url}/console/ (proxying to ${arg('upstream', 'http://127.0.0.1:8080')})`);
 }

@@ -37,7 +37,7 @@ export async function eventually(what, fn, timeoutMs = 15000) {
   }
 }
 
-export function configToml({ dataDir, aliceToken, withOperators }) {
+export function configToml({ dataDir, aliceToken }) {
   return `# Written by tests/console/console.test.mjs for one run.
 [server]
 listen = "127.0.0.1:0"
@@ -48,10 +48,10 @@ dir = "${dataDir}"
 [auth]
 jwt_secret = "${JWT_SECRET}"
 admin_token = "${ADMIN_TOKEN}"
-${withOperators ? `
+
 [operators.alice]
 token_sha256 = "${sha256hex(aliceToken)}"
-` : ''}
+
 [wompi]
 events_secret = "${WOMPI_EVENTS_SECRET}"
 integrity_secret = "${WOMPI_INTEGRITY_SECRET}"
