@@ -236,7 +236,12 @@ class FieldReader {
   }
   template <class T>
   void operator()(std::string_view k, Defaulted<T> d) {
-    if (!ok_ || member(k).error() == simdjson::NO_SUCH_FIELD) return;
+    if (!ok_) return;
+    // Looked for once to tell absent from present: any other error (a malformed document) fails
+    // here, since searching again from an iterator in error reads through a null parser.
+    const auto found = member(k).error();
+    if (found == simdjson::NO_SUCH_FIELD) return;
+    if (found) return fail();
     (*this)(k, d.value);
   }
   void time(std::string_view k, std::optional<Micros>& out) { (*this)(std::string(k) + "_us", out); }

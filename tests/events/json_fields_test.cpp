@@ -71,6 +71,11 @@ TEST_CASE("a nested value that is not JSON fails the whole document, whatever is
     d("a", a);
     CHECK_FALSE(d.ok());
   }
+  // Found by fuzzing too: a defaulted member looked up in such a document (an operator's `by`).
+  json::Document defaulted(R"({"a":1,"lines":["s{":"m","q":3}],"b":2})");
+  std::string by = "unchanged";
+  defaulted.reader()("by", json::defaulted(by));
+  CHECK_FALSE(defaulted.ok());
   json::Document nested(R"({"x":{"y":[1,{"z":[]}],"w":"s"},"a":1})");
   std::int64_t a = 0;
   nested("a", a);
