@@ -287,6 +287,11 @@ struct AggregateContext {
   // decide → append → (on_durable) apply → reply.
   void run(Command<K>&& m, caf::response_promise promise, int attempt) {
     if (load_error) return promise.deliver(Decided<K>{m.ask, *load_error}), void();
+    if (m.if_match && *m.if_match != version) {
+      auto conflict = domain::refusal(domain::DomainErrc::version_conflict, stream() + " is at version " + std::to_string(version));
+      conflict.current_version = version;
+      return promise.deliver(Decided<K>{m.ask, std::move(conflict)}), void();
+    }
     auto decision = K::decide(state, m.command);
     if (auto* refused = std::get_if<domain::DomainError>(&decision)) return promise.deliver(Decided<K>{m.ask, *refused}), void();
     auto evs = std::get<std::vector<typename K::Event>>(std::move(decision));

@@ -79,7 +79,7 @@ void Commerce::timer_deleted(std::string key) {
 // -- products ---------------------------------------------------------------------------------
 
 ProductView view_of(const domain::ProductState& p) {
-  return ProductView{p.sku, p.name, p.price_in_cents, p.currency, p.on_hand, p.reserved, p.defined};
+  return ProductView{p.sku, p.name, p.price_in_cents, p.currency, p.on_hand, p.reserved, p.defined, p.version};
 }
 
 namespace {
@@ -105,12 +105,14 @@ void forward_failure(Outcome<T>& outcome, const std::function<void(Outcome<U>)>&
 
 }  // namespace
 
-void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done) {
-  products_.command(sku.value(), std::move(cmd), outcome_as<ProductTraits>(std::move(done), product_view));
+void Commerce::put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done,
+                           IfMatch if_match) {
+  products_.command(sku.value(), std::move(cmd), outcome_as<ProductTraits>(std::move(done), product_view), if_match);
 }
 
-void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done) {
-  products_.command(sku.value(), std::move(cmd), outcome_as<ProductTraits>(std::move(done), product_view));
+void Commerce::adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done,
+                            IfMatch if_match) {
+  products_.command(sku.value(), std::move(cmd), outcome_as<ProductTraits>(std::move(done), product_view), if_match);
 }
 
 void Commerce::get_product(const Sku& sku, std::function<void(Outcome<ProductView>)> done) {
@@ -203,21 +205,24 @@ void Commerce::get_cart(const UserId& user, std::function<void(Outcome<CartView>
   });
 }
 
-void Commerce::cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done) {
+void Commerce::cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done,
+                            IfMatch if_match) {
   carts_.command(user.value(), std::move(cmd),
                  outcome_as<CartTraits>(std::move(done), [this](Snap<domain::CartState> cart, const auto& reply) {
                    view_cart(cart.value, reply);
-                 }));
+                 }),
+                 if_match);
 }
 
 // The stock a cart command is checked against is what the products say now: advisory, since
 // checkout reserves for real.
 void Commerce::add_to_cart(const UserId& user, const Sku& sku, std::int64_t quantity,
-                           std::function<void(Outcome<CartView>)> done) {
-  gather_products(*this, {sku}, [this, user, sku, quantity, done = std::move(done)](auto products, auto err) mutable {
+                           std::function<void(Outcome<CartView>)> done, IfMatch if_match) {
+  gather_products(*this, {sku}, [this, user, sku, quantity, if_match, done = std::move(done)](auto products, auto err) mutable {
     if (err) return done(*err);
     const auto& p = products.at(sku);
-    cart_command(user, domain::AddCartItem{sku, quantity, domain::StockInfo{p.defined, p.available()}}, std::move(done));
+    cart_command(user, domain::AddCartItem{sku, quantity, domain::StockInfo{p.defined, p.available()}}, std::move(done),
+                 if_match);
   });
 }
 
@@ -234,8 +239,8 @@ void Commerce::set_cart(const UserId& user, std::map<Sku, std::int64_t> lines, s
                   });
 }
 
-void Commerce::clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done) {
-  cart_command(user, domain::ClearCart{"emptied"}, std::move(done));
+void Commerce::clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done, IfMatch if_match) {
+  cart_command(user, domain::ClearCart{"emptied"}, std::move(done), if_match);
 }
 
 // -- orders -----------------------------------------------------------------------------------
@@ -305,22 +310,23 @@ void Commerce::priced_cart(const UserId& user,
   });
 }
 
-void Commerce::attach_coupon(const UserId& user, const CouponCode& code, std::function<void(Outcome<CartView>)> done) {
-  priced_cart(user, [this, user, code, done = std::move(done)](auto priced) mutable {
+void Commerce::attach_coupon(const UserId& user, const CouponCode& code, std::function<void(Outcome<CartView>)> done,
+                             IfMatch if_match) {
+  priced_cart(user, [this, user, code, if_match, done = std::move(done)](auto priced) mutable {
     auto* cart = std::get_if<std::pair<domain::CartState, std::vector<domain::PricedLine>>>(&priced);
     if (!cart) return forward_failure(priced, done);
-    coupon_for(code, user, [this, user, code, lines = std::move(cart->second), done](Outcome<domain::CouponState> c) mutable {
+    coupon_for(code, user, [this, user, code, if_match, lines = std::move(cart->second), done](Outcome<domain::CouponState> c) mutable {
       auto* coupon = std::get_if<domain::CouponState>(&c);
       if (!coupon) return forward_failure(c, done);
       auto checked = domain::check_coupon(*coupon, user, lines, deps_.clock.now_us());
       if (auto* why = std::get_if<domain::CouponRefusal>(&checked)) return done(domain::coupon_invalid(*why));
-      cart_command(user, domain::AttachCoupon{code}, std::move(done));
+      cart_command(user, domain::AttachCoupon{code}, std::move(done), if_match);
     });
   });
 }
 
-void Commerce::remove_coupon(const UserId& user, std::function<void(Outcome<CartView>)> done) {
-  cart_command(user, domain::RemoveCoupon{}, std::move(done));
+void Commerce::remove_coupon(const UserId& user, std::function<void(Outcome<CartView>)> done, IfMatch if_match) {
+  cart_command(user, domain::RemoveCoupon{}, std::move(done), if_match);
 }
 
 void Commerce::quote(const UserId& user, std::optional<domain::DeliveryChoice> delivery,

@@ -80,19 +80,26 @@ class Commerce {
 
   [[nodiscard]] TimerHandler expiry_handler();
 
-  void put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done);
-  void adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done);
+  // `if_match` (here and on the cart's commands): only if the stream is at that version, else a
+  // version_conflict refusal carrying the current one.
+  using IfMatch = std::optional<std::uint64_t>;
+  void put_product(const Sku& sku, domain::DefineProduct cmd, std::function<void(Outcome<ProductView>)> done,
+                   IfMatch if_match = std::nullopt);
+  void adjust_stock(const Sku& sku, domain::AdjustStock cmd, std::function<void(Outcome<ProductView>)> done,
+                    IfMatch if_match = std::nullopt);
   // A product that was never defined is an unknown_sku refusal.
   void get_product(const Sku& sku, std::function<void(Outcome<ProductView>)> done);
 
   void get_cart(const UserId& user, std::function<void(Outcome<CartView>)> done);
-  void add_to_cart(const UserId& user, const Sku& sku, std::int64_t quantity, std::function<void(Outcome<CartView>)> done);
+  void add_to_cart(const UserId& user, const Sku& sku, std::int64_t quantity, std::function<void(Outcome<CartView>)> done,
+                   IfMatch if_match = std::nullopt);
   void set_cart(const UserId& user, std::map<Sku, std::int64_t> lines, std::optional<std::uint64_t> if_match,
                 std::function<void(Outcome<CartView>)> done);
-  void clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done);
+  void clear_cart(const UserId& user, std::function<void(Outcome<CartView>)> done, IfMatch if_match = std::nullopt);
   // Attaches `code` when it applies to the cart now (else coupon_invalid with its reason).
-  void attach_coupon(const UserId& user, const CouponCode& code, std::function<void(Outcome<CartView>)> done);
-  void remove_coupon(const UserId& user, std::function<void(Outcome<CartView>)> done);
+  void attach_coupon(const UserId& user, const CouponCode& code, std::function<void(Outcome<CartView>)> done,
+                     IfMatch if_match = std::nullopt);
+  void remove_coupon(const UserId& user, std::function<void(Outcome<CartView>)> done, IfMatch if_match = std::nullopt);
   // What checking out the cart now would charge, appending and reserving nothing.
   void quote(const UserId& user, std::optional<domain::DeliveryChoice> delivery,
              std::function<void(Outcome<domain::CheckoutQuote>)> done);
@@ -141,7 +148,8 @@ class Commerce {
   void timer_deleted(std::string key);
 
  private:
-  void cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done);
+  void cart_command(const UserId& user, domain::CartCommand cmd, std::function<void(Outcome<CartView>)> done,
+                    IfMatch if_match = std::nullopt);
   void view_cart(const domain::CartState& cart, std::function<void(Outcome<CartView>)> done);
   // The coupon as one shopper sees it (their own uses counted): held shared for a moment.
   void coupon_for(const CouponCode& code, const UserId& user, std::function<void(Outcome<domain::CouponState>)> done);

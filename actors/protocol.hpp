@@ -178,6 +178,7 @@ struct ProductView {
   std::int64_t on_hand = 0;
   std::int64_t reserved = 0;
   bool defined = false;
+  std::uint64_t version = 0;  // the product stream's: its ETag
   [[nodiscard]] std::int64_t available() const noexcept { return on_hand - reserved; }
 };
 [[nodiscard]] ProductView view_of(const domain::ProductState& p);
@@ -185,7 +186,7 @@ struct ProductView {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, ProductView& x) {
   return f(caf::meta::type_name("bitacora.ProductView"), x.sku, x.name, x.price_in_cents, x.currency, x.on_hand, x.reserved,
-           x.defined);
+           x.defined, x.version);
 }
 
 // A coupon without who holds its uses (a popular coupon is held by thousands of orders): what the
@@ -268,6 +269,8 @@ struct Command {
   std::string key;
   AskId ask = 0;
   typename K::Command command{};
+  // If-Match: decided only when the stream is at this version, else refused with version_conflict.
+  std::optional<std::uint64_t> if_match{};
 };
 
 template <class K>
@@ -351,7 +354,8 @@ typename Inspector::result_type inspect(Inspector& f, Get<K>& x) {
 template <class Inspector, class K>
 typename Inspector::result_type inspect(Inspector& f, Command<K>& x) {
   auto command = wire::var(x.command);
-  return f(caf::meta::type_name("Command"), x.key, x.ask, command);
+  auto if_match = wire::opt(x.if_match);
+  return f(caf::meta::type_name("Command"), x.key, x.ask, command, if_match);
 }
 template <class Inspector, class K>
 typename Inspector::result_type inspect(Inspector& f, Hold<K>& x) {

@@ -73,11 +73,13 @@ class Registry {
   }
 
   // decide → append → apply → reply, one command at a time per key.
-  void command(const std::string& key, typename K::Command cmd, OnReply<Decided<K>> reply)
+  // `if_match`: only if the stream is at that version (else a version_conflict refusal).
+  void command(const std::string& key, typename K::Command cmd, OnReply<Decided<K>> reply,
+               std::optional<std::uint64_t> if_match = std::nullopt)
     requires K::kTakesCommands
   {
     const AskId ask = expect(std::move(reply));
-    send_made(key, [&key, ask, &cmd](std::uint64_t) { return Command<K>{key, ask, std::move(cmd)}; });
+    send_made(key, [&key, ask, &cmd, if_match](std::uint64_t) { return Command<K>{key, ask, std::move(cmd), if_match}; });
   }
 
   // Takes the key's actor (`h.ask` is filled in): `reply` gets the slice of its state the hold's

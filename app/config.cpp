@@ -152,6 +152,17 @@ class FileReader {
           return value_of<std::vector<std::int64_t>>(std::move(list));
         }
         break;
+      case Kind::string_list:
+        if (const auto* array = node.as_array()) {
+          std::vector<std::string> list;
+          for (const toml::node& element : *array) {
+            const auto* s = element.as_string();
+            if (s == nullptr) return std::nullopt;
+            list.push_back(s->get());
+          }
+          return value_of<std::vector<std::string>>(std::move(list));
+        }
+        break;
     }
     return std::nullopt;
   }

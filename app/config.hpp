@@ -42,6 +42,7 @@ struct Config {
   http::ServerOptions server;
   storage::LogOptions storage;
   http::AuthOptions auth;
+  http::HttpOptions http;
   http::gateways::GatewayConfig gateways;
   ReservationOptions reservations;
   RetryOptions retries;

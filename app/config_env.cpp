@@ -75,6 +75,17 @@ std::optional<Value> parse_env_value(Kind kind, std::string_view text) {
         return value_of<std::vector<std::int64_t>>(std::move(*list));
       }
       return std::nullopt;
+    case Kind::string_list: {
+      // "a,b" (no quoting: the lists taking strings hold origins, which have no commas); "" is empty.
+      std::vector<std::string> list;
+      for (std::string_view rest = trim(text); !rest.empty();) {
+        const std::size_t comma = rest.find(',');
+        list.emplace_back(trim(rest.substr(0, comma)));
+        if (comma == std::string_view::npos) break;
+        rest = rest.substr(comma + 1);
+      }
+      return value_of<std::vector<std::string>>(std::move(list));
+    }
   }
   return std::nullopt;
 }

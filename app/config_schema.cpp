@@ -99,6 +99,43 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_listen(std::string_vi
   return std::pair{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
+// A JWT claim's name: [A-Za-z0-9_:.-], 1 to 64 characters.
+bool is_claim_name(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == ':' ||
+           ch == '.' || ch == '-';
+  });
+}
+
+// 1 to 256 visible ASCII characters (an issuer or audience is compared as written).
+bool is_visible_text(std::string_view s) {
+  return !s.empty() && s.size() <= 256 && std::all_of(s.begin(), s.end(), [](char ch) { return ch > 0x20 && ch < 0x7f; });
+}
+
+// "*" or scheme://host[:port] as a browser sends it in Origin: http(s), no path, no trailing slash.
+bool is_origin(std::string_view s) {
+  if (s == "*") return true;
+  std::string_view rest;
+  if (s.starts_with("http://")) rest = s.substr(7);
+  else if (s.starts_with("https://")) rest = s.substr(8);
+  else return false;
+  return !rest.empty() && rest.size() <= 253 + 6 && std::all_of(rest.begin(), rest.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == ':' || ch == '[' || ch == ']';
+  });
+}
+
+Key cors_origins() {
+  return {"http", "cors_origins", Kind::string_list,
+          "an array of at most 100 origins such as \"https://shop.example\" (lower case, no path) or \"*\"", false,
+          [](Config& c, const Value& v) {
+            const auto& list = std::get<std::vector<std::string>>(v);
+            if (list.size() > 100 || !std::all_of(list.begin(), list.end(), [](const std::string& o) { return is_origin(o); }))
+              return false;
+            c.http.cors_origins = list;
+            return true;
+          }};
+}
+
 Key listen() {
   return {"server", "listen", Kind::string, "\"host:port\" with a port from 0 to 65535", false,
           [](Config& c, const Value& v) {
@@ -159,6 +196,17 @@ std::vector<Key> make_keys() {
 
       secret("auth", "jwt_secret", [](Config& c) -> auto& { return c.auth.jwt_secret; }),
       secret("auth", "admin_token", [](Config& c) -> auto& { return c.auth.admin_token; }),
+      text("auth", "user_claim", [](Config& c) -> auto& { return c.auth.jwt.user_claim; },
+           "a claim name of 1 to 64 characters A-Z a-z 0-9 _ : . -", is_claim_name),
+      text("auth", "issuer", [](Config& c) -> auto& { return c.auth.jwt.issuer; },
+           "1 to 256 visible ASCII characters", is_visible_text),
+      text("auth", "audience", [](Config& c) -> auto& { return c.auth.jwt.audience; },
+           "1 to 256 visible ASCII characters", is_visible_text),
+
+      cors_origins(),
+      flag("http", "serve_demo", [](Config& c) -> auto& { return c.http.serve_demo; }),
+      between("http", "idempotency_ttl_seconds", [](Config& c) -> auto& { return c.http.idempotency_ttl_seconds; }, 60,
+              30 * 86'400, "an integer from 60 to 2592000 (30 days)"),
 
       secret("wompi", "events_secret", [](Config& c) -> auto& { return c.gateways.wompi.events_secret; }),
       secret("wompi", "integrity_secret",

@@ -18,8 +18,8 @@
 namespace bitacora::app::config_detail {
 
 // A value as read from the file or from an environment variable, before the key's own checks.
-using Value = std::variant<std::string, std::int64_t, bool, std::vector<std::int64_t>>;
-enum class Kind { string, integer, boolean, integer_list };
+using Value = std::variant<std::string, std::int64_t, bool, std::vector<std::int64_t>, std::vector<std::string>>;
+enum class Kind { string, integer, boolean, integer_list, string_list };
 
 // A Value holding a T, built in place (moving a variant into an optional trips GCC 12's
 // -Wmaybe-uninitialized under sanitizers).

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "actors/commerce.hpp"
+#include "actors/idempotency_store.hpp"
 #include "app/descriptors.hpp"
 #include "actors/order_queries.hpp"
 #include "actors/scheduler.hpp"
@@ -88,6 +89,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::StreamQueries streams(**log);
   actors::OrderQueries orders(**log);
   actors::CommerceQueries commerce_queries(**log);
+  actors::IdempotencyStore idempotency(**log, **writer, clock, static_cast<Micros>(config.http.idempotency_ttl_seconds) * 1'000'000);
   boost::asio::thread_pool blocking(2);
 
   // The actor system is declared after everything its actors use (deps included), so it is
@@ -141,7 +143,9 @@ int serve(const Config& config, const ServeFlags& flags) {
                           },
                           metrics,
                           clock,
-                          blocking};
+                          blocking,
+                          idempotency,
+                          config.http};
   http::Server server(server_options, http::make_router(services), metrics);
   // The log cannot be written on from this process any more (writer.hpp): stop, and say so in
   // the exit status, so a supervisor starts bitacora afresh from what is durable.

@@ -26,7 +26,7 @@ enum class DomainErrc {
   unknown_order,         // the order was never placed
   insufficient_stock,    // `sku`, `requested`, `available`; at checkout `shortages`, one per line
   stock_below_reserved,  // on-hand would be `on_hand`, under the `reserved` units (or under 0)
-  version_conflict,      // If-Match named another version; `current_version` is the cart's
+  version_conflict,      // If-Match named another version; `current_version` is the stream's
   empty_cart,            // checkout with no lines
   already_paid,          // cancel of a paid order
   not_pending,           // cancel of an order that is no longer waiting for payment (expired, …)

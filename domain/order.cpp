@@ -55,8 +55,17 @@ Decision<OrderEvent> handle(const OrderState& s, const ExpireOrder& c) {
   return Events{events::OrderExpired{}};
 }
 
+// If-Match on an order: the version the caller saw must still be the order's.
+std::optional<DomainError> stale(const OrderState& s, const std::optional<std::uint64_t>& if_match) {
+  if (!if_match || *if_match == s.version) return std::nullopt;
+  auto e = refusal(DomainErrc::version_conflict, "the order is at version " + std::to_string(s.version));
+  e.current_version = s.version;
+  return e;
+}
+
 Decision<OrderEvent> handle(const OrderState& s, const CancelOrder& c) {
   if (!s.placed) return refusal(DomainErrc::unknown_order, "no order " + s.reference.value());
+  if (auto e = stale(s, c.if_match)) return *e;
   switch (s.status) {
     case OrderStatus::pending_payment: return Events{events::OrderCancelled{c.by, c.note}};
     case OrderStatus::cancelled: return {};  // a retry
@@ -71,6 +80,7 @@ Decision<OrderEvent> handle(const OrderState& s, const CancelOrder& c) {
 
 Decision<OrderEvent> handle(const OrderState& s, const ResolveOrder& c) {
   if (!s.placed) return refusal(DomainErrc::unknown_order, "no order " + s.reference.value());
+  if (auto e = stale(s, c.if_match)) return *e;
   if (c.by.empty()) return invalid("the operator is empty");
   if (s.status != OrderStatus::needs_attention)
     return refusal(DomainErrc::not_needs_attention,

@@ -101,6 +101,7 @@ struct ExpireOrder {
 struct CancelOrder {
   std::string by{events::kCancelledByOwner};  // "owner", or the operator's name
   std::string note{};                         // the operator's note, if any
+  std::optional<std::uint64_t> if_match{};    // If-Match: refused (version_conflict) unless at this version
 };
 
 // An operator resolves an order in needs_attention: OrderResolved. Refused: never placed
@@ -110,6 +111,7 @@ struct ResolveOrder {
   events::Resolution action = events::Resolution::cancel;
   std::string by{};
   std::string note{};
+  std::optional<std::uint64_t> if_match{};  // as CancelOrder's
 };
 
 // What a gateway's notification means for the order, parsed from its own word at the edge.

@@ -60,7 +60,7 @@ std::variant<Caller, Response> authenticate(const Request& req, const AuthOption
   if (admin_allowed) {
     if (auto name = operator_of(*token, auth)) return Caller{{}, true, std::move(*name)};
   }
-  auto verdict = verify_jwt(*token, auth.jwt_secret, now_s);
+  auto verdict = verify_jwt(*token, auth.jwt_secret, now_s, auth.jwt);
   if (auto* error = std::get_if<JwtError>(&verdict))
     return unauthorized(std::string("the token is not valid: ") + to_string(*error));
   return Caller{std::get<JwtClaims>(verdict).sub, false};

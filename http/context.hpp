@@ -11,6 +11,7 @@
 #include "actors/webhook_inbox.hpp"
 #include "actors/commerce.hpp"
 #include "actors/commerce_queries.hpp"
+#include "actors/idempotency_store.hpp"
 #include "actors/order_queries.hpp"
 #include "actors/stream_queries.hpp"
 #include "actors/webhook_processor.hpp"
@@ -42,6 +43,8 @@ struct Services {
   metrics::Registry& metrics;
   const Clock& clock;
   boost::asio::thread_pool& blocking;  // for work that reads RocksDB or otherwise blocks
+  actors::IdempotencyStore& idempotency;
+  const HttpOptions& conventions;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

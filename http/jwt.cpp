@@ -74,14 +74,24 @@ const char* to_string(JwtError e) {
     case JwtError::unsupported_algorithm: return "unsupported_algorithm";
     case JwtError::bad_signature: return "bad_signature";
     case JwtError::expired: return "expired";
+    case JwtError::not_yet_valid: return "not_yet_valid";
+    case JwtError::wrong_issuer: return "wrong_issuer";
+    case JwtError::wrong_audience: return "wrong_audience";
     case JwtError::missing_subject: return "missing_subject";
     case JwtError::invalid_subject: return "invalid_subject";
   }
   return "unknown";
 }
 
+std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secret& secret, std::int64_t now_s,
+                                             std::int64_t leeway_s) {
+  JwtPolicy policy;
+  policy.leeway_s = leeway_s;
+  return verify_jwt(token, secret, now_s, policy);
+}
+
 std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secret& secret,
-                                             std::int64_t now_s, std::int64_t leeway_s) {
+                                             std::int64_t now_s, const JwtPolicy& policy) {
   if (token.size() > kMaxJwtBytes) return JwtError::malformed;
   auto parts = split(token);
   if (!parts) return JwtError::malformed;
@@ -117,17 +127,51 @@ std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secre
     claims.exp = seconds(exp);
     if (!claims.exp) return JwtError::malformed;
   }
+  std::optional<std::int64_t> nbf;
+  simdjson::dom::element nbf_element;
+  if (payload->at_key("nbf").get(nbf_element) == simdjson::SUCCESS) {
+    nbf = seconds(nbf_element);
+    if (!nbf) return JwtError::malformed;
+  }
+  const std::string_view claim = policy.user_claim.empty() ? std::string_view("sub") : std::string_view(policy.user_claim);
+  simdjson::dom::element user;
+  if (payload->at_key(claim).get(user) != simdjson::SUCCESS) return JwtError::missing_subject;
   std::string_view sub;
-  if (payload->at_key("sub").get_string().get(sub) != simdjson::SUCCESS || sub.empty()) {
+  if (user.get_string().get(sub) == simdjson::SUCCESS) {
+    if (sub.empty()) return JwtError::missing_subject;
+    if (!valid_name(sub)) return JwtError::invalid_subject;
+    claims.sub = std::string(sub);
+  } else if (std::uint64_t id = 0; claim != "sub" && user.get_uint64().get(id) == simdjson::SUCCESS) {
+    claims.sub = std::to_string(id);
+  } else {
     return JwtError::missing_subject;
   }
-  if (!valid_name(sub)) return JwtError::invalid_subject;
-  claims.sub = std::string(sub);
 
+  const std::int64_t leeway = policy.leeway_s > 0 ? policy.leeway_s : 0;
   if (claims.exp) {
-    const std::int64_t leeway = leeway_s > 0 ? leeway_s : 0;
     const std::int64_t deadline = *claims.exp > kMaxI64 - leeway ? kMaxI64 : *claims.exp + leeway;
     if (now_s > deadline) return JwtError::expired;
+  }
+  if (nbf) {
+    const std::int64_t start = *nbf < kMinI64 + leeway ? kMinI64 : *nbf - leeway;
+    if (now_s < start) return JwtError::not_yet_valid;
+  }
+  if (!policy.issuer.empty()) {
+    std::string_view iss;
+    if (payload->at_key("iss").get_string().get(iss) != simdjson::SUCCESS || iss != policy.issuer) return JwtError::wrong_issuer;
+  }
+  if (!policy.audience.empty()) {
+    simdjson::dom::element aud;
+    if (payload->at_key("aud").get(aud) != simdjson::SUCCESS) return JwtError::wrong_audience;
+    bool named = false;
+    std::string_view one;
+    if (aud.get_string().get(one) == simdjson::SUCCESS) {
+      named = one == policy.audience;
+    } else if (simdjson::dom::array list; aud.get_array().get(list) == simdjson::SUCCESS) {
+      for (auto item : list)
+        if (item.get_string().get(one) == simdjson::SUCCESS && one == policy.audience) named = true;
+    }
+    if (!named) return JwtError::wrong_audience;
   }
   return claims;
 }

@@ -14,10 +14,19 @@
 
 namespace bitacora::http {
 
-// The claims bitacora uses; any other claim (iat, nbf, aud, ...) is ignored.
+// The claims bitacora uses; any other claim (iat, jti, ...) is ignored.
 struct JwtClaims {
-  std::string sub;                  // the shopper's user id: a valid name, never empty
+  std::string sub;                  // the shopper's user id (the policy's user_claim): a valid name, never empty
   std::optional<std::int64_t> exp;  // seconds since the epoch; a fractional exp is truncated
+};
+
+// What a token must say besides its signature ([auth] user_claim, issuer, audience).
+struct JwtPolicy {
+  std::string user_claim = "sub";  // the claim naming the shopper; `sub` must be a string, any other
+                                   // claim may also be a non-negative integer (Django SimpleJWT's user_id)
+  std::string issuer{};            // when set, `iss` must equal it
+  std::string audience{};          // when set, `aud` (a string or an array of strings) must name it
+  std::int64_t leeway_s = 0;       // for exp and nbf
 };
 
 enum class JwtError {
@@ -26,8 +35,11 @@ enum class JwtError {
   unsupported_algorithm,  // the header's "alg" is missing or anything but "HS256"
   bad_signature,          // HMAC mismatch, or the secret is empty
   expired,                // now_s > exp + leeway_s
-  missing_subject,        // "sub" absent, empty or not a string
-  invalid_subject,        // "sub" longer than 256 bytes or holding a control character: it names
+  not_yet_valid,          // now_s < nbf - leeway_s (a non-numeric nbf is malformed)
+  wrong_issuer,           // the policy names an issuer and `iss` is absent or another
+  wrong_audience,         // the policy names an audience and `aud` does not include it
+  missing_subject,        // the user claim absent, empty or not a string (an integer, for a claim other than sub)
+  invalid_subject,        // the user claim longer than 256 bytes or holding a control character: it names
                           // the shopper's cart stream, so it must be a valid name (support/text.hpp)
 };
 
@@ -36,9 +48,12 @@ inline constexpr std::size_t kMaxJwtBytes = 8192;
 [[nodiscard]] const char* to_string(JwtError e);
 
 // Checks in this order: shape and base64url ('=' padding tolerated), header JSON, algorithm,
-// signature (constant time), payload JSON, exp is a number, sub (present, then a valid name), expiry. A payload that is not JSON
-// is therefore reported as bad_signature unless it was signed with the secret. A negative leeway
-// counts as 0.
+// signature (constant time), payload JSON, exp and nbf are numbers, the user claim (present, then
+// a valid name), expiry, not-before, issuer, audience. A payload that is not JSON is therefore
+// reported as bad_signature unless it was signed with the secret. A negative leeway counts as 0.
+[[nodiscard]] std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secret& secret,
+                                                           std::int64_t now_s, const JwtPolicy& policy);
+// The default policy (user id in `sub`, no issuer or audience) with this leeway.
 [[nodiscard]] std::variant<JwtClaims, JwtError> verify_jwt(std::string_view token, const Secret& secret,
                                                            std::int64_t now_s, std::int64_t leeway_s = 0);
 

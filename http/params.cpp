@@ -9,7 +9,7 @@ namespace bitacora::http {
 
 Response bad_parameter(std::string_view name, std::string_view why) {
   return error_response(bhttp::status::bad_request, "invalid_parameter", std::string(name) + ": " + std::string(why),
-                        json_member("parameter", name));
+                        json_member("field", name));
 }
 
 std::variant<std::size_t, Response> limit_param(std::string_view query, std::string_view name, std::size_t fallback,

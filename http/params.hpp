@@ -1,6 +1,6 @@
 // Reading what a request adds to its route: query parameters (a bounded limit, an RFC 3339 time)
 // and the optional {"note"} body of an operator's action, each with the 400 to send when it is
-// malformed ({"error":"invalid_parameter","parameter"} for queries, {"field"} for bodies).
+// malformed ({"error":"invalid_parameter","field"} for queries, {"error":"invalid_request","field"} for bodies).
 // Pure; thread-safe.
 #pragma once
 
@@ -15,7 +15,7 @@
 
 namespace bitacora::http {
 
-// 400 {"error":"invalid_parameter","message":"<name>: <why>","parameter":"<name>"}.
+// 400 {"error":"invalid_parameter","message":"<name>: <why>","field":"<name>"}.
 [[nodiscard]] Response bad_parameter(std::string_view name, std::string_view why);
 
 // ?<name>= as an integer from 1 to `max`; `fallback` when absent or empty.

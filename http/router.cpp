@@ -59,6 +59,17 @@ void Router::add(bhttp::verb method, std::string pattern, Handler handler) {
   routes_.push_back(Route{method, std::move(pattern), std::move(segments), std::move(handler)});
 }
 
+void Router::wrap(const Wrap& wrap) {
+  for (auto& r : routes_)
+    if (auto h = wrap(r.method, r.pattern, r.handler)) r.handler = std::move(*h);
+}
+
+bool Router::has(bhttp::verb method, std::string_view pattern) const {
+  for (const auto& r : routes_)
+    if (r.method == method && r.pattern == pattern) return true;
+  return false;
+}
+
 Router::Match Router::match(bhttp::verb method, std::string_view target) const {
   Match m;
   auto [path, query] = split_target(target);

@@ -3,6 +3,7 @@
 // Built once at start, then read-only: match() is thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,12 @@ using Handler = std::function<void(const Request&, const RouteParams&, Respond)>
 class Router {
  public:
   void add(bhttp::verb method, std::string pattern, Handler handler);
+  // Middleware, applied once routes are added: each route's handler is replaced by what `wrap`
+  // returns for it (nullopt: left as it is).
+  using Wrap = std::function<std::optional<Handler>(bhttp::verb method, const std::string& pattern, const Handler& inner)>;
+  void wrap(const Wrap& wrap);
+  // Whether some route has this method and pattern.
+  [[nodiscard]] bool has(bhttp::verb method, std::string_view pattern) const;
 
   struct Match {
     const Handler* handler = nullptr;  // null: no route

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "http/context.hpp"
+#include "http/conventions.hpp"
 #include "http/router.hpp"
 
 namespace bitacora::http {
@@ -16,6 +17,7 @@ void add_order_routes(Router& router, Services& services);          // §4 /api/
 void add_coupon_routes(Router& router, Services& services);         // §4 /api/coupons, /api/delivery/zones
 void add_stats_routes(Router& router, Services& services);          // §4 /api/stats/checkouts
 void add_console_routes(Router& router, Services& services);        // §5 /console/, /api/operators/me, /api/scheduler
+void add_contract_routes(Router& router, Services& services);       // /openapi.json, /demo/
 
 [[nodiscard]] inline Router make_router(Services& services) {
   Router r;
@@ -29,6 +31,8 @@ void add_console_routes(Router& router, Services& services);        // §5 /cons
   add_coupon_routes(r, services);
   add_stats_routes(r, services);
   add_console_routes(r, services);
+  add_contract_routes(r, services);
+  apply_conventions(r, services);  // Idempotency-Key, CORS: over every route above
   return r;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "http/jwt.hpp"
 #include "support/secret.hpp"
 
 namespace bitacora::http {
@@ -37,6 +38,14 @@ struct AuthOptions {
   Secret jwt_secret;
   Secret admin_token;
   std::vector<OperatorToken> operators;
+  JwtPolicy jwt{};  // [auth] user_claim, issuer, audience
+};
+
+// [http]: the conventions frontends rely on (docs/api.md "Conventions").
+struct HttpOptions {
+  std::vector<std::string> cors_origins{};  // origins allowed on shopper routes ("*": any); empty: no CORS
+  bool serve_demo = false;                  // the demo storefront at /demo/
+  int idempotency_ttl_seconds = 86'400;     // how long an Idempotency-Key's answer is kept
 };
 
 }  // namespace bitacora::http

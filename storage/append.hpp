@@ -25,6 +25,7 @@ enum class Index : std::uint8_t {
   webhooks,  // seq of a webhook's first event → its summary row (list of API.md §2)
   orders,    // order reference → its current view (admin list of API.md §4)
   checkouts, // placed_at (µs, big-endian) + reference → the order's outcome and money (statistics)
+  idempotency,  // a caller's Idempotency-Key → the answer it got (http/idempotency.hpp); not rebuildable
 };
 
 struct IndexPut {
@@ -49,6 +50,7 @@ struct AppendRequest {
   // when the key does: once the key is found new, the stream is known to be new and is not looked up.
   bool stream_named_by_dedupe_key = false;
   std::vector<IndexPut> index_puts;
+  std::vector<std::pair<Index, std::string>> index_deletes;  // rows removed in the same batch
   // Named counters kept in `meta`, moved by these deltas in the same batch (e.g. webhooks pending).
   std::vector<std::pair<std::string, std::int64_t>> counter_deltas;
   // Counters this request may not carry past a maximum: when its deltas would leave one above

@@ -19,7 +19,8 @@ namespace {
 
 constexpr Family kFamilies[] = {Family::events,    Family::streams, Family::dedupe,
                                 Family::timers,    Family::snapshots, Family::meta,
-                                Family::quarantine, Family::webhooks, Family::orders, Family::checkouts};
+                                Family::quarantine, Family::webhooks, Family::orders, Family::checkouts,
+                                Family::idempotency};
 
 Error io_error(const rocksdb::Status& s, std::string_view what) {
   return Error{Errc::unavailable, std::string(what) + ": " + s.ToString()};
@@ -98,6 +99,7 @@ const char* family_name(Family f) noexcept {
     case Family::webhooks: return "webhooks";
     case Family::orders: return "orders";
     case Family::checkouts: return "checkouts";
+    case Family::idempotency: return "idempotency";
   }
   return "?";
 }

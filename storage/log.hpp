@@ -52,7 +52,7 @@ struct StoredEvent {
 
 enum class OpenMode { read_write, read_only };
 
-enum class Family : std::uint8_t { events, streams, dedupe, timers, snapshots, meta, quarantine, webhooks, orders, checkouts };
+enum class Family : std::uint8_t { events, streams, dedupe, timers, snapshots, meta, quarantine, webhooks, orders, checkouts, idempotency };
 
 class EventLog {
  public:

@@ -21,6 +21,16 @@ spdlog::logger& log() { return module_logger("storage"); }
 namespace {
 
 constexpr std::string_view kCounterPrefix = "counter/";
+
+Family family_of(Index index) {
+  switch (index) {
+    case Index::webhooks: return Family::webhooks;
+    case Index::orders: return Family::orders;
+    case Index::checkouts: return Family::checkouts;
+    case Index::idempotency: return Family::idempotency;
+  }
+  return Family::checkouts;
+}
 constexpr std::size_t kMaxCachedVersions = 200'000;
 
 std::vector<double> batch_buckets() { return {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096}; }
@@ -370,10 +380,8 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     for (const auto& [key, value] : req.timer_puts) wb.Put(db.family(Family::timers), key, value);
     for (const auto& key : req.timer_deletes) wb.Delete(db.family(Family::timers), key);
     for (const auto& put : req.index_puts)
-      wb.Put(db.family(put.index == Index::webhooks ? Family::webhooks
-                       : put.index == Index::orders ? Family::orders
-                                                    : Family::checkouts),
-             put.key ? *put.key : keys::be64(out.first_seq), put.value);
+      wb.Put(db.family(family_of(put.index)), put.key ? *put.key : keys::be64(out.first_seq), put.value);
+    for (const auto& [index, key] : req.index_deletes) wb.Delete(db.family(family_of(index)), key);
     for (const auto& [name, delta] : req.counter_deltas) {
       auto it = batch_counters.find(name);
       if (it == batch_counters.end()) it = batch_counters.emplace(name, counter(name)).first;

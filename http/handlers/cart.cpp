@@ -1,9 +1,8 @@
 // /api/cart (API.md §4): a shopper's cart, synced with small deltas or absolute bulk updates.
-#include <charconv>
-
 #include "http/auth.hpp"
 #include "http/handlers/outcome.hpp"
 #include "http/json_body.hpp"
+#include "http/preconditions.hpp"
 #include "http/routes.hpp"
 
 namespace bitacora::http {
@@ -11,32 +10,34 @@ namespace {
 
 constexpr std::size_t kMaxCartLines = 200;
 
-// `If-Match: "7"` (or 7, or W/"7") → 7; nullopt when absent; the 400 when unreadable.
-std::variant<std::optional<std::uint64_t>, Response> if_match(const Request& req) {
-  std::string_view v = req[bhttp::field::if_match];
-  if (v.empty()) return std::optional<std::uint64_t>();
-  if (v.substr(0, 2) == "W/") v.remove_prefix(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  std::uint64_t n = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || ptr != v.data() + v.size())
-    return error_response(bhttp::status::bad_request, "invalid_request", "If-Match must be a cart version such as \"3\"");
-  return std::optional<std::uint64_t>(n);
-}
+// How a cart's If-Match mismatch is answered: bulk-update keeps API.md's 409 version_conflict;
+// every other cart write answers 412 precondition_failed, as HTTP has it.
+enum class Mismatch { conflict_409, precondition_412 };
 
-// Answers a cart command; a version conflict carries the current cart, read fresh.
-std::function<void(actors::Outcome<actors::CartView>)> cart_answer(Services& s, UserId user, Respond respond) {
-  return [&s, user = std::move(user), respond](actors::Outcome<actors::CartView> r) {
+// Answers a cart command; a version mismatch carries the current cart, read fresh.
+std::function<void(actors::Outcome<actors::CartView>)> cart_answer(Services& s, UserId user, Respond respond,
+                                                                   Mismatch mismatch = Mismatch::precondition_412) {
+  return [&s, user = std::move(user), respond, mismatch](actors::Outcome<actors::CartView> r) {
     auto* refused = std::get_if<domain::DomainError>(&r);
     if (!refused || refused->code != domain::DomainErrc::version_conflict)
       return answer(respond, r, Resource::cart, cart_response);
     std::string message = refused->message;
-    s.commerce.get_cart(user, [respond, message](actors::Outcome<actors::CartView> current) {
-      if (auto* view = std::get_if<actors::CartView>(&current))
-        return respond(error_response(bhttp::status::conflict, "version_conflict", message, "\"cart\":" + cart_json(*view)));
-      answer(respond, current, Resource::cart, cart_response);
+    s.commerce.get_cart(user, [respond, message, mismatch](actors::Outcome<actors::CartView> current) {
+      auto* view = std::get_if<actors::CartView>(&current);
+      if (!view) return answer(respond, current, Resource::cart, cart_response);
+      if (mismatch == Mismatch::precondition_412)
+        return respond(precondition_failed("cart", message, cart_json(*view), view->cart.version));
+      respond(with_etag(error_response(bhttp::status::conflict, "version_conflict", message, "\"cart\":" + cart_json(*view)),
+                        view->cart.version));
     });
   };
+}
+
+// The If-Match of a cart write, or the 400 it deserves (sent here).
+std::optional<actors::Commerce::IfMatch> cart_if_match(const Request& req, const Respond& respond) {
+  auto version = if_match(req);
+  if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad)), std::nullopt;
+  return std::get<std::optional<std::uint64_t>>(version);
 }
 
 }  // namespace
@@ -47,7 +48,9 @@ void add_cart_routes(Router& router, Services& s) {
   router.add(bhttp::verb::get, "/api/cart", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
-    s.commerce.get_cart(UserId(std::get<Caller>(who).user), [respond](actors::Outcome<actors::CartView> r) {
+    s.commerce.get_cart(UserId(std::get<Caller>(who).user), [respond, &req](actors::Outcome<actors::CartView> r) {
+      if (auto* view = std::get_if<actors::CartView>(&r); view && not_modified(req, view->cart.version))
+        return respond(not_modified_response(view->cart.version));
       answer(respond, r, Resource::cart, cart_response);
     });
   });
@@ -55,6 +58,8 @@ void add_cart_routes(Router& router, Services& s) {
   router.add(bhttp::verb::post, "/api/cart/items", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    auto version = cart_if_match(req, respond);
+    if (!version) return;
     JsonBody body(req.body());
     auto sku = body.string("sku", 64);
     auto quantity = body.integer("quantity");
@@ -62,14 +67,14 @@ void add_cart_routes(Router& router, Services& s) {
     if (!valid_identifier(sku))
       return respond(error_response(bhttp::status::unprocessable_entity, "unknown_sku", "no such sku", json_member("sku", "")));
     UserId user(std::get<Caller>(who).user);
-    s.commerce.add_to_cart(user, Sku(sku), quantity, cart_answer(s, user, respond));
+    s.commerce.add_to_cart(user, Sku(sku), quantity, cart_answer(s, user, respond), *version);
   });
 
   router.add(bhttp::verb::post, "/api/cart/bulk-update", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
-    auto version = if_match(req);
-    if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad));
+    auto version = cart_if_match(req, respond);
+    if (!version) return;
     JsonBody body(req.body());
     if (auto error = body.error()) return respond(std::move(*error));
     std::map<Sku, std::int64_t> lines;
@@ -85,26 +90,30 @@ void add_cart_routes(Router& router, Services& s) {
     if (lines.size() > kMaxCartLines)
       return respond(error_response(bhttp::status::unprocessable_entity, "invalid_quantity", "a cart holds at most 200 lines"));
     UserId user(std::get<Caller>(who).user);
-    s.commerce.set_cart(user, std::move(lines), std::get<std::optional<std::uint64_t>>(version), cart_answer(s, user, respond));
+    s.commerce.set_cart(user, std::move(lines), *version, cart_answer(s, user, respond, Mismatch::conflict_409));
   });
 
   router.add(bhttp::verb::post, "/api/cart/coupon", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    auto version = cart_if_match(req, respond);
+    if (!version) return;
     JsonBody body(req.body());
     auto text = body.string("code", 64);
     if (auto error = body.error()) return respond(std::move(*error));
     auto code = domain::normalize_coupon_code(text);
     if (!code) return respond(refusal_response(domain::coupon_invalid(domain::CouponRefusal::unknown), Resource::cart));
     UserId user(std::get<Caller>(who).user);
-    s.commerce.attach_coupon(user, *code, cart_answer(s, user, respond));
+    s.commerce.attach_coupon(user, *code, cart_answer(s, user, respond), *version);
   });
 
   router.add(bhttp::verb::delete_, "/api/cart/coupon", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    auto version = cart_if_match(req, respond);
+    if (!version) return;
     UserId user(std::get<Caller>(who).user);
-    s.commerce.remove_coupon(user, cart_answer(s, user, respond));
+    s.commerce.remove_coupon(user, cart_answer(s, user, respond), *version);
   });
 
   router.add(bhttp::verb::post, "/api/cart/quote", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
@@ -123,8 +132,10 @@ void add_cart_routes(Router& router, Services& s) {
   router.add(bhttp::verb::delete_, "/api/cart", [&s, shopper](const Request& req, const RouteParams&, Respond respond) {
     auto who = shopper(req);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
+    auto version = cart_if_match(req, respond);
+    if (!version) return;
     UserId user(std::get<Caller>(who).user);
-    s.commerce.clear_cart(user, cart_answer(s, user, respond));
+    s.commerce.clear_cart(user, cart_answer(s, user, respond), *version);
   });
 }
 

@@ -4,7 +4,7 @@
 
 #include "http/auth.hpp"
 #include "http/commerce_views.hpp"
-#include "http/console_assets.hpp"
+#include "http/embedded_assets.hpp"
 #include "http/params.hpp"
 #include "http/routes.hpp"
 #include "support/json_writer.hpp"
@@ -17,7 +17,7 @@ constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-Response asset_response(const ConsoleAsset& a) {
+Response asset_response(const EmbeddedAsset& a) {
   Response res{bhttp::status::ok, 11};
   res.set(bhttp::field::content_type, a.content_type);
   res.set(bhttp::field::cache_control, "no-cache");

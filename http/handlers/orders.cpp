@@ -7,16 +7,16 @@
 #include "http/auth.hpp"
 #include "http/gateways/verify.hpp"
 #include "http/handlers/outcome.hpp"
+#include "http/idempotency.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
+#include "http/preconditions.hpp"
 #include "http/routes.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
 
 namespace bitacora::http {
 namespace {
-
-constexpr std::size_t kMaxIdempotencyKey = 255;
 
 bool known_gateway(std::string_view g) { return g == "wompi" || g == "mercadopago" || g == "stripe"; }
 
@@ -44,7 +44,23 @@ std::string checkout_json(const domain::OrderState& o, const gateways::GatewayCo
   return std::move(w).str();
 }
 
-Response order_ok(const domain::OrderState& o) { return json_response(bhttp::status::ok, domain::order_view_json(o)); }
+Response order_ok(const domain::OrderState& o) {
+  return with_etag(json_response(bhttp::status::ok, domain::order_view_json(o)), o.version);
+}
+
+// Answers an order command; an If-Match mismatch is 412 with the order as it is now.
+std::function<void(actors::Outcome<domain::OrderState>)> order_answer(Services& s, OrderRef ref, Resource where,
+                                                                      Respond respond) {
+  return [&s, ref = std::move(ref), where, respond](actors::Outcome<domain::OrderState> r) {
+    auto* refused = std::get_if<domain::DomainError>(&r);
+    if (!refused || refused->code != domain::DomainErrc::version_conflict) return answer(respond, r, where, order_ok);
+    s.commerce.get_order(ref, [respond, message = refused->message](actors::Outcome<domain::OrderState> now) {
+      auto* o = std::get_if<domain::OrderState>(&now);
+      if (!o) return answer(respond, now, Resource::order, order_ok);
+      respond(precondition_failed("order", message, domain::order_view_json(*o), o->version));
+    });
+  };
+}
 
 // Owner or admin; anyone else is told the order does not exist.
 bool may_see(const Caller& who, const domain::OrderState& o) { return who.admin || o.user.value() == who.user; }
@@ -69,8 +85,10 @@ void add_order_routes(Router& router, Services& s) {
     if (auto* bad = std::get_if<Response>(&delivery)) return respond(std::move(*bad));
     std::optional<std::string> key;
     if (auto k = req["Idempotency-Key"]; !k.empty()) {
-      if (k.size() > kMaxIdempotencyKey)
-        return respond(error_response(bhttp::status::bad_request, "invalid_request", "Idempotency-Key is longer than 255 characters"));
+      if (!valid_idempotency_key(k))
+        return respond(error_response(bhttp::status::bad_request, "invalid_request",
+                                      "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                                      json_member("field", "Idempotency-Key")));
       key = std::string(k);
     }
     actors::CheckoutOptions options{gateway, key, std::get<std::optional<domain::DeliveryChoice>>(std::move(delivery))};
@@ -86,8 +104,10 @@ void add_order_routes(Router& router, Services& s) {
     auto who = authenticate(req, s.auth, s.clock.now_s(), true);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
     if (!valid_identifier(p[0])) return respond(no_such_order(p[0]));
-    s.commerce.get_order(OrderRef(p[0]), [respond, who = std::get<Caller>(who), ref = p[0]](actors::Outcome<domain::OrderState> r) {
+    s.commerce.get_order(OrderRef(p[0]), [&req, respond, who = std::get<Caller>(who), ref = p[0]](actors::Outcome<domain::OrderState> r) {
       if (auto* o = std::get_if<domain::OrderState>(&r); o && !may_see(who, *o)) return respond(no_such_order(ref));
+      if (auto* o = std::get_if<domain::OrderState>(&r); o && not_modified(req, o->version))
+        return respond(not_modified_response(o->version));
       answer(respond, r, Resource::order, order_ok);
     });
   });
@@ -99,16 +119,18 @@ void add_order_routes(Router& router, Services& s) {
     auto caller = std::get<Caller>(who);
     auto note = note_of(req.body());
     if (auto* bad = std::get_if<Response>(&note)) return respond(std::move(*bad));
+    auto version = if_match(req);
+    if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad));
     domain::CancelOrder cancel{caller.admin ? caller.operator_name : std::string(events::kCancelledByOwner),
-                               caller.admin ? std::get<std::string>(std::move(note)) : std::string()};
+                               caller.admin ? std::get<std::string>(std::move(note)) : std::string(),
+                               std::get<std::optional<std::uint64_t>>(version)};
     OrderRef ref(p[0]);
     // Read first so a stranger learns nothing (not even "already paid") about someone else's order.
     s.commerce.get_order(ref, [&s, respond, caller, ref, cancel = std::move(cancel)](actors::Outcome<domain::OrderState> r) mutable {
       auto* o = std::get_if<domain::OrderState>(&r);
       if (!o) return answer(respond, r, Resource::order, order_ok);
       if (!may_see(caller, *o)) return respond(no_such_order(ref.value()));
-      s.commerce.cancel_order(ref, std::move(cancel),
-                              [respond](actors::Outcome<domain::OrderState> c) { answer(respond, c, Resource::order, order_ok); });
+      s.commerce.cancel_order(ref, std::move(cancel), order_answer(s, ref, Resource::order, respond));
     });
   });
 
@@ -122,12 +144,16 @@ void add_order_routes(Router& router, Services& s) {
     auto action_text = body.string("action", 32);
     auto note = body.optional_string("note", kMaxNoteLength).value_or("");
     if (auto error = body.error()) return respond(std::move(*error));
+    auto version = if_match(req);
+    if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad));
     events::Resolution action;
     if (!events::parse(action_text, action))
       return respond(error_response(bhttp::status::unprocessable_entity, "invalid_argument", "action must be mark_paid or cancel",
                                     json_member("field", "action")));
-    s.commerce.resolve_order(OrderRef(p[0]), domain::ResolveOrder{action, std::get<Operator>(who).name, std::move(note)},
-                             [respond](actors::Outcome<domain::OrderState> r) { answer(respond, r, Resource::resolution, order_ok); });
+    s.commerce.resolve_order(OrderRef(p[0]),
+                             domain::ResolveOrder{action, std::get<Operator>(who).name, std::move(note),
+                                                  std::get<std::optional<std::uint64_t>>(version)},
+                             order_answer(s, OrderRef(p[0]), Resource::resolution, respond));
   });
 
   router.add(bhttp::verb::get, "/api/orders", [&s](const Request& req, const RouteParams& p, Respond respond) {
@@ -137,7 +163,7 @@ void add_order_routes(Router& router, Services& s) {
       domain::OrderStatus parsed;
       if (!domain::parse(*text, parsed))
         return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "status: not an order status",
-                                      json_member("parameter", "status")));
+                                      json_member("field", "status")));
       status = parsed;
     }
     auto parsed_limit = limit_param(p.query, "limit", 50, 500);

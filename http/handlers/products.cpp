@@ -8,6 +8,7 @@
 #include "http/handlers/outcome.hpp"
 #include "http/json_body.hpp"
 #include "http/params.hpp"
+#include "http/preconditions.hpp"
 #include "http/url.hpp"
 #include "support/json_writer.hpp"
 #include "http/routes.hpp"
@@ -19,7 +20,20 @@ Response bad_sku() {
   return error_response(bhttp::status::bad_request, "invalid_request", "a sku is 1-64 of A-Z a-z 0-9 . _ -");
 }
 
-auto product_ok = [](const actors::ProductView& p) { return json_response(bhttp::status::ok, product_json(p)); };
+auto product_ok = [](const actors::ProductView& p) { return with_etag(json_response(bhttp::status::ok, product_json(p)), p.version); };
+
+// Answers a product command; an If-Match mismatch is 412 with the product as it is now.
+std::function<void(actors::Outcome<actors::ProductView>)> product_answer(Services& s, Sku sku, Respond respond) {
+  return [&s, sku = std::move(sku), respond](actors::Outcome<actors::ProductView> r) {
+    auto* refused = std::get_if<domain::DomainError>(&r);
+    if (!refused || refused->code != domain::DomainErrc::version_conflict) return answer(respond, r, Resource::product, product_ok);
+    s.commerce.get_product(sku, [respond, message = refused->message](actors::Outcome<actors::ProductView> now) {
+      auto* view = std::get_if<actors::ProductView>(&now);
+      if (!view) return answer(respond, now, Resource::product, product_ok);
+      respond(precondition_failed("product", message, product_json(*view), view->version));
+    });
+  };
+}
 
 constexpr std::size_t kMaxReservationsShown = 200;
 
@@ -69,47 +83,49 @@ void add_product_routes(Router& router, Services& s) {
     auto who = authenticate_operator(req, s.auth);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
     if (!valid_identifier(p[0])) return respond(bad_sku());
+    auto version = if_match(req);
+    if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad));
     JsonBody body(req.body());
     domain::DefineProduct cmd{body.string("name", 200), body.integer("price_in_cents"), body.string("currency", 3),
                               body.integer("stock"), std::get<Operator>(who).name,
                               body.optional_string("note", kMaxNoteLength).value_or("")};
     if (auto error = body.error()) return respond(std::move(*error));
-    s.commerce.put_product(Sku(p[0]), std::move(cmd), [respond](actors::Outcome<actors::ProductView> r) {
-      answer(respond, r, Resource::product, product_ok);
-    });
+    s.commerce.put_product(Sku(p[0]), std::move(cmd), product_answer(s, Sku(p[0]), respond),
+                           std::get<std::optional<std::uint64_t>>(version));
   });
 
   router.add(bhttp::verb::post, "/api/products/{sku}/stock", [&s](const Request& req, const RouteParams& p, Respond respond) {
     auto who = authenticate_operator(req, s.auth);
     if (auto* denied = std::get_if<Response>(&who)) return respond(std::move(*denied));
     if (!valid_identifier(p[0])) return respond(bad_sku());
+    auto version = if_match(req);
+    if (auto* bad = std::get_if<Response>(&version)) return respond(std::move(*bad));
     JsonBody body(req.body());
     domain::AdjustStock cmd{body.integer("delta"), body.optional_string("reason", 200).value_or("adjustment"),
                             std::get<Operator>(who).name, body.optional_string("note", kMaxNoteLength).value_or("")};
     if (auto error = body.error()) return respond(std::move(*error));
-    s.commerce.adjust_stock(Sku(p[0]), std::move(cmd), [respond](actors::Outcome<actors::ProductView> r) {
-      answer(respond, r, Resource::product, product_ok);
-    });
+    s.commerce.adjust_stock(Sku(p[0]), std::move(cmd), product_answer(s, Sku(p[0]), respond),
+                            std::get<std::optional<std::uint64_t>>(version));
   });
 
   // Operators also see the product's reservations.
   router.add(bhttp::verb::get, "/api/products/{sku}", [&s](const Request& req, const RouteParams& p, Respond respond) {
     if (!valid_identifier(p[0])) return respond(bad_sku());
     const bool operator_asks = !req[bhttp::field::authorization].empty() && !require_admin(req, s.auth);
-    s.commerce.get_product(Sku(p[0]), [&s, respond, operator_asks](actors::Outcome<actors::ProductView> r) {
+    s.commerce.get_product(Sku(p[0]), [&s, &req, respond, operator_asks](actors::Outcome<actors::ProductView> r) {
       auto* view = std::get_if<actors::ProductView>(&r);
+      if (view && not_modified(req, view->version)) return respond(not_modified_response(view->version));
       if (!view || !operator_asks) return answer(respond, r, Resource::product, product_ok);
-      boost::asio::post(s.blocking, [&s, respond, product = product_json(*view), sku = view->sku] {
+      boost::asio::post(s.blocking, [&s, respond, product = product_json(*view), sku = view->sku, version = view->version] {
         auto reservations = reservations_json(s, sku);
         if (!reservations) return respond(storage_response(reservations.error()));
-        respond(json_response(bhttp::status::ok, with_reservations(product, *reservations)));
+        respond(with_etag(json_response(bhttp::status::ok, with_reservations(product, *reservations)), version));
       });
     });
   });
 
-  // The catalog, by sku (operators): {"items":[product],"next_cursor"}.
-  router.add(bhttp::verb::get, "/api/products", [&s](const Request& req, const RouteParams& p, Respond respond) {
-    if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
+  // The catalog, by sku (anyone: a storefront lists it): {"items":[product],"next_cursor"}.
+  router.add(bhttp::verb::get, "/api/products", [&s](const Request&, const RouteParams& p, Respond respond) {
     auto limit = limit_param(p.query, "limit", 50, 200);
     if (auto* bad = std::get_if<Response>(&limit)) return respond(std::move(*bad));
     auto cursor = query_param(p.query, "cursor");

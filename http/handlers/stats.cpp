@@ -46,7 +46,7 @@ void add_stats_routes(Router& router, Services& s) {
       auto stats = s.commerce_queries.checkout_stats(from, to);
       if (!stats && stats.error().code == Errc::invalid_argument)
         return respond(error_response(bhttp::status::unprocessable_entity, "range_too_large", stats.error().message,
-                                      json_member("parameter", "to")));
+                                      json_member("field", "to")));
       if (!stats) return respond(storage_response(stats.error()));
       JsonWriter w;
       w.begin_object().field("from", format_rfc3339(from)).field("to", format_rfc3339(to)).field("created", stats->created);

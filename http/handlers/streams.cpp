@@ -73,10 +73,10 @@ void add_stream_routes(Router& router, Services& s) {
     auto limit = parse_number(limit_text);
     if (from_text && !from_text->empty() && !from)
       return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "from_version: expected a non-negative integer",
-                                    json_member("parameter", "from_version")));
+                                    json_member("field", "from_version")));
     if (limit_text && !limit_text->empty() && (!limit || *limit < 1 || *limit > kMaxLimit))
       return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "limit: expected an integer from 1 to 10000",
-                                    json_member("parameter", "limit")));
+                                    json_member("field", "limit")));
 
     boost::asio::post(s.blocking, [&s, stream = std::move(stream), from = from.value_or(1),
                                    limit = static_cast<std::size_t>(limit.value_or(kDefaultLimit)), respond]() {

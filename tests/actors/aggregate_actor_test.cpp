@@ -36,9 +36,10 @@ Read<K> read(actors::Registry<K>& reg, const std::string& key) {
 }
 
 template <class K>
-std::future<actors::Decided<K>> command(actors::Registry<K>& reg, const std::string& key, typename K::Command cmd) {
+std::future<actors::Decided<K>> command(actors::Registry<K>& reg, const std::string& key, typename K::Command cmd,
+                                        std::optional<std::uint64_t> if_match = std::nullopt) {
   auto p = std::make_shared<std::promise<actors::Decided<K>>>();
-  reg.command(key, std::move(cmd), [p](actors::Decided<K>&& d, const caf::actor&) { p->set_value(std::move(d)); });
+  reg.command(key, std::move(cmd), [p](actors::Decided<K>&& d, const caf::actor&) { p->set_value(std::move(d)); }, if_match);
   return p->get_future();
 }
 
@@ -99,6 +100,25 @@ TEST_CASE("commands sent at once to one cart all apply, one at a time, in the or
   REQUIRE(stored.ok());
   CHECK(stored->size() == kCommands);
   carts.stop_all();
+}
+
+TEST_CASE("a command with If-Match is decided only at that version, else refused with the current one", "[actors][aggregate]") {
+  World w;
+  caf::actor_system_config cfg;
+  caf::actor_system system{cfg};
+  actors::Registry<actors::ProductTraits> products(system, *w.deps, {});
+  // Defined with stock: two events.
+  CHECK(product_of(command(products, "mug", domain::DefineProduct{"Mug", 1500, "COP", 10}, 0).get()).version == 2);
+  auto stale = command(products, "mug", domain::AdjustStock{5, "found"}, 0).get();
+  auto* refused = std::get_if<domain::DomainError>(&stale.outcome);
+  REQUIRE(refused);
+  CHECK(refused->code == domain::DomainErrc::version_conflict);
+  CHECK(refused->current_version == 2);
+  CHECK(read(products, "mug").view.on_hand == 10);  // nothing appended
+  auto fresh = product_of(command(products, "mug", domain::AdjustStock{5, "found"}, 2).get());
+  CHECK(fresh.on_hand == 15);
+  CHECK(fresh.version == 3);
+  products.stop_all();
 }
 
 TEST_CASE("a stored event that names another product fails the actor's load as data loss", "[actors][aggregate]") {

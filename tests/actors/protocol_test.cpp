@@ -90,6 +90,7 @@ TEST_CASE("every aggregate message survives the binary serializer by its registe
   check_round_trip(sys, Get<ProductTraits>{"mug", 7, 9});
   check_round_trip(sys, Command<ProductTraits>{"mug", 1, domain::DefineProduct{"Mug", 1500, "COP", 10}});
   check_round_trip(sys, Command<ProductTraits>{"mug", 2, domain::AdjustStock{-2, "broken"}});
+  check_round_trip(sys, Command<ProductTraits>{"mug", 2, domain::AdjustStock{-2, "broken"}, 4});  // with If-Match
   check_round_trip(sys, Command<ProductTraits>{"mug", 3, domain::ReleaseReservation{OrderRef("ORD-1"), events::ReleaseReason::cancelled}});
   check_round_trip(sys, Hold<ProductTraits>{"mug", 4, 5, HoldMode::shared, OrderRef("ORD-1"), 1'000});
   check_round_trip(sys, Commit<ProductTraits>{5,
@@ -100,7 +101,7 @@ TEST_CASE("every aggregate message survives the binary serializer by its registe
   check_round_trip(sys, Release<ProductTraits>{5});
   check_round_trip(sys, Retire<ProductTraits>{42});
   check_round_trip(sys, Leave<ProductTraits>{});
-  check_round_trip(sys, Got<ProductTraits>{7, ProductView{Sku("mug"), "Mug", 1500, "COP", 10, 3, true}, 7, std::nullopt});
+  check_round_trip(sys, Got<ProductTraits>{7, ProductView{Sku("mug"), "Mug", 1500, "COP", 10, 3, true, 12}, 7, std::nullopt});
   check_round_trip(sys, Got<ProductTraits>{8, {}, 0, Error{Errc::data_loss, "product/mug v3: bad"}});
   check_round_trip(sys, Decided<ProductTraits>{1, domain::insufficient_stock({{Sku("mug"), 4, 3}})});
   check_round_trip(sys, Decided<ProductTraits>{1, Error{Errc::unavailable, "the log is shutting down"}});

@@ -429,3 +429,39 @@ TEST_CASE("named operators are read with the hash of their token, and bad ones a
   CHECK_THAT(error_of_toml("[operators.carol]\ntoken = \"x\"\n"), Contains("operators.carol.token_sha256: missing"));
   CHECK_THAT(error_of_toml("operators = 1\n"), Contains("operators: expected tables [operators.<name>]"));
 }
+
+TEST_CASE("config takes CORS origins, the demo switch, the idempotency window and the JWT policy", "[config]") {
+  auto config = parse_config(
+      "[http]\ncors_origins = [\"https://shop.example\", \"http://localhost:5173\"]\nserve_demo = true\n"
+      "idempotency_ttl_seconds = 3600\n[auth]\nuser_claim = \"user_id\"\nissuer = \"https://shop.example\"\naudience = \"bitacora\"\n",
+      no_env);
+  REQUIRE(config.ok());
+  CHECK(config->http.cors_origins == std::vector<std::string>{"https://shop.example", "http://localhost:5173"});
+  CHECK(config->http.serve_demo);
+  CHECK(config->http.idempotency_ttl_seconds == 3600);
+  CHECK(config->auth.jwt.user_claim == "user_id");
+  CHECK(config->auth.jwt.issuer == "https://shop.example");
+  CHECK(config->auth.jwt.audience == "bitacora");
+
+  const auto defaults = parse_config("", no_env);
+  REQUIRE(defaults.ok());
+  CHECK(defaults->http.cors_origins.empty());
+  CHECK_FALSE(defaults->http.serve_demo);
+  CHECK(defaults->http.idempotency_ttl_seconds == 86400);
+  CHECK(defaults->auth.jwt.user_claim == "sub");
+
+  for (const char* bad : {"[\"https://shop.example/\"]", "[\"shop.example\"]", "[\"ftp://x\"]", "[\"https://Shop.example\"]", "[1]",
+                          "\"https://shop.example\""}) {
+    INFO("cors_origins = " << bad);
+    CHECK_THAT(error_of_toml("[http]\ncors_origins = " + std::string(bad) + "\n"), Contains("http.cors_origins: expected"));
+  }
+  CHECK(parse_config("[http]\ncors_origins = [\"*\"]\n", no_env).ok());
+  CHECK_THAT(error_of_toml("[http]\nidempotency_ttl_seconds = 10\n"), Contains("http.idempotency_ttl_seconds"));
+  CHECK_THAT(error_of_toml("[auth]\nuser_claim = \"user id\"\n"), Contains("auth.user_claim"));
+
+  auto from_env = parse_config("", env_of({{"BITACORA_HTTP_CORS_ORIGINS", "https://a.example, https://b.example"},
+                                           {"BITACORA_AUTH_USER_CLAIM", "uid"}}));
+  REQUIRE(from_env.ok());
+  CHECK(from_env->http.cors_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(from_env->auth.jwt.user_claim == "uid");
+}

@@ -337,11 +337,13 @@ async function main() {
   await section('a later 401 returns to sign-in with a message; sign out', async () => {
     await page.evaluate(() => sessionStorage.setItem('bitacora.console.token', 'revoked-token'));
     await page.click(tid('nav-products'));
+    await page.waitForSelector(tid('product-row')); // the catalog is public: no 401 there
+    await page.click(tid('nav-orders'));
     await page.waitForSelector(tid('signin-form'));
     assert(/session ended/.test(await page.textContent(tid('signin-error'))), 'the sign-in should say why');
     await page.fill(tid('token-input'), ALICE_TOKEN);
     await page.press(tid('token-input'), 'Enter');
-    await page.waitForSelector(tid('product-row')); // back where the 401 happened
+    await page.waitForSelector(tid('orders-table')); // back where the 401 happened
     await page.keyboard.press('Tab'); // keyboard reachability: focus moves to a real control
     await page.click(tid('sign-out'));
     await page.waitForSelector(tid('signin-form'));

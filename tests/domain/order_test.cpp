@@ -130,6 +130,16 @@ TEST_CASE("a pending order can be cancelled by its owner or an admin, once", "[d
   CHECK(s.version == 2);
 }
 
+TEST_CASE("a cancel or resolve with If-Match is refused unless the order is at that version", "[domain][order]") {
+  auto s = placed_order();
+  auto stale = refuse(s, CancelOrder{"alice", "", s.version + 1});
+  CHECK(stale.code == DomainErrc::version_conflict);
+  CHECK(stale.current_version == s.version);
+  CHECK(refuse(order_in(OrderStatus::needs_attention), ResolveOrder{events::Resolution::cancel, "alice", "", 99}).code ==
+        DomainErrc::version_conflict);
+  CHECK(accept(s, CancelOrder{"alice", "", s.version}).size() == 1);
+}
+
 TEST_CASE("cancelling a paid order is refused as already paid", "[domain][order]") {
   CHECK(refuse(order_in(OrderStatus::paid), CancelOrder{}).code == DomainErrc::already_paid);
   CHECK(refuse(order_in(OrderStatus::needs_attention), CancelOrder{}).code == DomainErrc::already_paid);

@@ -285,3 +285,42 @@ TEST_CASE("every error has a name", "[jwt]") {
   CHECK(std::string(to_string(JwtError::expired)) == "expired");
   CHECK(std::string(to_string(JwtError::missing_subject)) == "missing_subject");
 }
+
+TEST_CASE("the policy names the user claim: sub stays a string, another claim may be an integer", "[jwt]") {
+  bitacora::http::JwtPolicy policy;
+  policy.user_claim = "user_id";
+  auto check = [&](const std::string& payload) { return verify_jwt(sign_jwt_hs256(payload, kSecret.reveal()), kSecret, 0, policy); };
+  CHECK(std::get<JwtClaims>(check(R"({"user_id":42})")).sub == "42");
+  CHECK(std::get<JwtClaims>(check(R"({"user_id":"u-9"})")).sub == "u-9");
+  CHECK(std::get<JwtError>(check(R"({"sub":"u-9"})")) == JwtError::missing_subject);
+  CHECK(std::get<JwtError>(check(R"({"user_id":-1})")) == JwtError::missing_subject);
+  CHECK(std::get<JwtError>(check(R"({"user_id":1.5})")) == JwtError::missing_subject);
+  CHECK(std::get<JwtError>(check(R"({"user_id":""})")) == JwtError::missing_subject);
+}
+
+TEST_CASE("nbf, issuer and audience are checked when the token or the policy asks", "[jwt]") {
+  bitacora::http::JwtPolicy policy;
+  policy.issuer = "https://shop.example";
+  policy.audience = "bitacora";
+  policy.leeway_s = 5;
+  auto check = [&](const std::string& payload, std::int64_t now = 1000) {
+    return verify_jwt(sign_jwt_hs256(payload, kSecret.reveal()), kSecret, now, policy);
+  };
+  const std::string who = R"("sub":"ana","iss":"https://shop.example")";
+  CHECK(std::holds_alternative<JwtClaims>(check("{" + who + R"(,"aud":"bitacora"})")));
+  CHECK(std::holds_alternative<JwtClaims>(check("{" + who + R"(,"aud":["x","bitacora"]})")));
+  CHECK(std::get<JwtError>(check("{" + who + R"(,"aud":["x"]})")) == JwtError::wrong_audience);
+  CHECK(std::get<JwtError>(check("{" + who + R"(,"aud":7})")) == JwtError::wrong_audience);
+  CHECK(std::get<JwtError>(check("{" + who + "}")) == JwtError::wrong_audience);
+  CHECK(std::get<JwtError>(check(R"({"sub":"ana","aud":"bitacora"})")) == JwtError::wrong_issuer);
+  CHECK(std::get<JwtError>(check(R"({"sub":"ana","iss":"https://shop.example/","aud":"bitacora"})")) == JwtError::wrong_issuer);
+  // nbf within the leeway passes; beyond it the token is not valid yet; a non-number is malformed.
+  CHECK(std::holds_alternative<JwtClaims>(check("{" + who + R"(,"aud":"bitacora","nbf":1005})")));
+  CHECK(std::get<JwtError>(check("{" + who + R"(,"aud":"bitacora","nbf":1006})")) == JwtError::not_yet_valid);
+  CHECK(std::get<JwtError>(check("{" + who + R"(,"aud":"bitacora","nbf":"soon"})")) == JwtError::malformed);
+  // Without a policy's issuer or audience, the token's are ignored.
+  CHECK(std::holds_alternative<JwtClaims>(verify_jwt(sign_jwt_hs256(R"({"sub":"ana","iss":"x","aud":"y"})", kSecret.reveal()), kSecret, 0)));
+  CHECK(std::string(to_string(JwtError::not_yet_valid)) == "not_yet_valid");
+  CHECK(std::string(to_string(JwtError::wrong_issuer)) == "wrong_issuer");
+  CHECK(std::string(to_string(JwtError::wrong_audience)) == "wrong_audience");
+}
