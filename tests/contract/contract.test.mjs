@@ -233,6 +233,7 @@ try {
     expectThat(typeof admin.json?.storage?.dir === 'string', 'GET /health', 'storage.dir must be the data directory for an operator');
     await call('GET /metrics', { token: null, expect: [200] });
     await call('GET /console/', { token: null, expect: [200] });
+    await call('GET /console', { token: null, expect: [200] });
     await call('GET /console/{file}', { token: null, params: { file: 'app.js' }, expect: [200] });
     await call('GET /console/{file}', { token: null, params: { file: 'style.css' }, expect: [200] });
     await call('GET /console/{file}', { token: null, params: { file: 'no-such-file.js' }, expect: [404] });
@@ -657,6 +658,33 @@ try {
 const missed = operations.map((o) => `${o.method} ${o.template}`).filter((k) => !exercised.has(k));
 checks++;
 if (missed.length) fail('coverage', 'operations never exercised', missed);
+
+// Every route the server registers (router.add in http/handlers/*.cpp; {name...} is {name}) must
+// be in the document, with the OPTIONS preflight of each CORS path (http/conventions.cpp): a
+// route added without documenting it fails here even if no step calls it.
+{
+  const source = path.resolve(here, '../../http');
+  const registered = new Set();
+  for (const file of fs.readdirSync(path.join(source, 'handlers')).filter((f) => f.endsWith('.cpp'))) {
+    const text = fs.readFileSync(path.join(source, 'handlers', file), 'utf8');
+    for (const m of text.matchAll(/router\.add\(bhttp::verb::(\w+?)_?,\s*"([^"]+)"/g)) registered.add(`${m[1].toUpperCase()} ${m[2]}`);
+  }
+  const conventions = fs.readFileSync(path.join(source, 'conventions.cpp'), 'utf8');
+  for (const m of conventions.matchAll(/ShopperRoute\{bhttp::verb::\w+,\s*"([^"]+)"\}/g)) registered.add(`OPTIONS ${m[1]}`);
+  const shape = (t) => t.replace(/\{[^}]+\}/g, '{}');
+  const documented = operations.map((o) => `${o.method} ${shape(o.template)}`);
+  // A final {rest...} capture takes the rest of the path: documented by the paths under it
+  // (/api/streams/{stream...} serves /api/streams/{stream}/events and /state).
+  const covers = (route) => {
+    const rest = route.match(/^(.*)\{\w+\.\.\.\}$/);
+    if (!rest) return documented.includes(shape(route));
+    return documented.some((d) => d.startsWith(shape(rest[1]) + '{}'));
+  };
+  const undocumented = [...registered].filter((r) => !covers(r)).sort();
+  checks++;
+  if (registered.size < 40) fail('routes', 'http/handlers/*.cpp', `only ${registered.size} routes found: the scan no longer matches how routes are added`);
+  if (undocumented.length) fail('routes', 'registered by the server but not in docs/openapi.yaml', undocumented);
+}
 
 const lines = [];
 lines.push(`contract: docs/openapi.yaml (${operations.length} operations) against ${binary}`);

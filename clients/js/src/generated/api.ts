@@ -59,6 +59,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operator console's page, also without the slash (its `<base href="/console/">` resolves the rest) */
+        get: operations["getConsoleWithoutSlash"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/console/": {
         parameters: {
             query?: never;
@@ -1635,6 +1652,30 @@ export interface operations {
             204: components["responses"]["Preflight"];
         };
     };
+    getConsoleWithoutSlash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    "Cache-Control": components["headers"]["CacheControlNoCache"];
+                    "X-Content-Type-Options": components["headers"]["NoSniff"];
+                    "Referrer-Policy": components["headers"]["NoReferrer"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     getConsole: {
         parameters: {
             query?: never;
@@ -1644,7 +1685,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The page. `/console` (no slash) answers the same. */
+            /** @description The page. */
             200: {
                 headers: {
                     "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
