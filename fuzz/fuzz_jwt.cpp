@@ -1,6 +1,7 @@
 // Shoppers' JWTs (http/jwt.hpp): the whole input as a token, verified with a fixed secret and now;
 // then the input as a payload, signed the way sign_jwt_hs256 does, which must never be refused for
-// its algorithm or signature.
+// its algorithm or signature — under the default policy and under one that names another user
+// claim, an issuer and an audience.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -20,13 +21,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto* claims = std::get_if<http::JwtClaims>(&verdict)) FUZZ_CHECK(!claims->sub.empty());
   (void)http::verify_jwt(input, Secret{}, now_s);
 
+  static const http::JwtPolicy strict{"user_id", "https://shop.example", "bitacora", 30};
   const auto token = http::sign_jwt_hs256(input, secret.reveal());
-  const auto signed_verdict = http::verify_jwt(token, secret, now_s);
-  if (const auto* e = std::get_if<http::JwtError>(&signed_verdict)) {
-    FUZZ_CHECK(*e != http::JwtError::unsupported_algorithm && *e != http::JwtError::bad_signature);
-    FUZZ_CHECK(token.size() <= http::kMaxJwtBytes || *e == http::JwtError::malformed);
-  } else {
-    FUZZ_CHECK(!std::get<http::JwtClaims>(signed_verdict).sub.empty());
+  for (const auto& policy : {http::JwtPolicy{}, strict}) {
+    const auto signed_verdict = http::verify_jwt(token, secret, now_s, policy);
+    if (const auto* e = std::get_if<http::JwtError>(&signed_verdict)) {
+      FUZZ_CHECK(*e != http::JwtError::unsupported_algorithm && *e != http::JwtError::bad_signature);
+      FUZZ_CHECK(token.size() <= http::kMaxJwtBytes || *e == http::JwtError::malformed);
+    } else {
+      FUZZ_CHECK(!std::get<http::JwtClaims>(signed_verdict).sub.empty());
+    }
   }
   return 0;
 }
