@@ -1,4 +1,5 @@
-export { createCartSync, CartSyncFailure } from './cart-sync.js';
+export { createCartSync } from './cart-sync.js';
+export { CartSyncFailure } from './cart-sync-errors.js';
 export type {
   CartSync,
   CartSyncError,
@@ -9,7 +10,7 @@ export type {
   LocalCartLine,
   RetryOptions,
   StorageLike,
-} from './cart-sync.js';
+} from './cart-sync-types.js';
 export { createApi } from './api.js';
 export type { ApiOptions, BitacoraApi, RequestOptions, TokenSource } from './api.js';
 export { ApiError, NetworkError, backoffDelay, jwtSubject, uuid } from './http.js';

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { CartSync, CartSyncState } from './cart-sync.js';
+import type { CartSync, CartSyncState } from './cart-sync-types.js';
 
 /**
  * The cart sync's state for a React component: re-renders on every change of `{cart, pending,
@@ -9,4 +9,4 @@ export function useCart(sync: CartSync): CartSyncState {
   return useSyncExternalStore(sync.subscribe, sync.getState, sync.getState);
 }
 
-export type { CartSync, CartSyncState } from './cart-sync.js';
+export type { CartSync, CartSyncState } from './cart-sync-types.js';
