@@ -36,6 +36,8 @@ struct ActorOptions {
 
 struct LogConfig {
   std::string level = "info";                  // [log] level: trace|debug|info|warn|error|off
+  std::string format = "text";                 // [log] format: text|json (one JSON object per line)
+  bool access = true;                          // [log] access: a line per request (module "access", info)
 };
 
 struct Config {

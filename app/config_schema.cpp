@@ -241,6 +241,9 @@ std::vector<Key> make_keys() {
               "an integer from 1000 to 100000000"),
       text("log", "level", [](Config& c) -> auto& { return c.log.level; },
            "one of trace, debug, info, warn, error, off", is_log_level),
+      text("log", "format", [](Config& c) -> auto& { return c.log.format; }, "text or json",
+           [](std::string_view s) { return s == "text" || s == "json"; }),
+      flag("log", "access", [](Config& c) -> auto& { return c.log.access; }),
   };
 }
 

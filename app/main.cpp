@@ -8,6 +8,7 @@
 #include "app/audit.hpp"
 #include "app/export.hpp"
 #include "app/huge_pages.hpp"
+#include "app/process_metrics.hpp"
 #include "app/replay.hpp"
 #include "app/serve.hpp"
 #include "support/log.hpp"
@@ -16,7 +17,7 @@ int main(int argc, char** argv) {
   using namespace bitacora;
   CLI::App cli{"bitacora — durable payment webhooks, carts and stock reservations on an embedded event log"};
   cli.require_subcommand(1);
-  cli.set_version_flag("--version", "bitacora 0.1.0");
+  cli.set_version_flag("--version", std::string("bitacora ") + app::build_version() + " (" + app::build_commit() + ")");
 
   std::optional<std::string> config_path;
   app::ServeFlags flags;
@@ -45,7 +46,13 @@ int main(int argc, char** argv) {
       "audit", "Rebuild every aggregate from the log alone and check its invariants; exit 1 on any violation (read-only)");
   auditor->add_option("--data-dir", audit_flags.data_dir, "The data directory (storage.dir)")->required();
 
-  CLI11_PARSE(cli, argc, argv);
+  // A usage error exits 2, as Unix commands do (CLI11's own codes are 100 and up); --help and
+  // --version exit 0.
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   if (exporter->parsed() || replayer->parsed() || auditor->parsed()) app::prefer_huge_pages();
   if (exporter->parsed()) return app::export_events(export_flags, std::cout);
@@ -60,6 +67,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     set_log_level(spdlog::level::from_str(config->log.level));
+    set_log_format(config->log.format == "json" ? LogFormat::json : LogFormat::text);
     return app::serve(*config, flags);
   }
   return 0;

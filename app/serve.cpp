@@ -11,6 +11,7 @@
 #include "actors/commerce.hpp"
 #include "actors/idempotency_store.hpp"
 #include "app/descriptors.hpp"
+#include "app/process_metrics.hpp"
 #include "actors/order_queries.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/webhook_inbox.hpp"
@@ -49,6 +50,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   const auto started = std::chrono::steady_clock::now();
   const Clock& clock = SystemClock::instance();
   metrics::Registry metrics;
+  register_process_metrics(metrics);
 
   // Gateway APIs' client (Mercado Pago's payments); reset before the processor goes (its callbacks use it).
   http::gateways::ApiClientOptions api_options;
@@ -70,6 +72,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   storage::LogOptions storage_options = config.storage;
   storage_options.max_open_files = descriptors->table_files;
   http::ServerOptions server_options = config.server;
+  server_options.access_log = config.log.access;
   server_options.max_connections = descriptors->connections;
   if (descriptors->connections < config.server.max_connections)
     app_log().warn("server.max_connections lowered from {} to {}: the open-files limit is {}", config.server.max_connections,

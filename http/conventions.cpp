@@ -33,7 +33,7 @@ constexpr std::array kShopperRoutes{
 };
 
 constexpr std::string_view kAllowHeaders = "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key";
-constexpr std::string_view kExposeHeaders = "ETag, Idempotent-Replayed, Retry-After";
+constexpr std::string_view kExposeHeaders = "ETag, Idempotent-Replayed, Retry-After, X-Request-Id";
 constexpr std::string_view kMaxAge = "600";
 
 bool shopper_route(bhttp::verb method, std::string_view pattern) {

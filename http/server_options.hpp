@@ -24,6 +24,7 @@ struct ServerOptions {
   int read_timeout_seconds = 15;            // a request must arrive whole within this
   int threads = 1;                          // I/O threads
   int shutdown_grace_seconds = 10;          // SIGTERM: time in-flight requests get to finish
+  bool access_log = true;                   // [log] access: one line per request ("access" module, info)
 };
 
 // A named operator ([operators.<name>] token_sha256): only the SHA-256 of their token is kept.

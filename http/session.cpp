@@ -4,12 +4,39 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <random>
+
 #include "http/server.hpp"
 
 namespace bitacora::http {
 
 namespace {
 spdlog::logger& log() { return module_logger("http"); }
+spdlog::logger& access_log() { return module_logger("access"); }
+
+constexpr std::size_t kMaxRequestId = 128;
+
+// A client's X-Request-Id is kept when it is 1 to 128 of A-Z a-z 0-9 . _ : - (it goes into logs
+// and back into a header); anything else is replaced by one made here.
+bool valid_request_id(std::string_view id) {
+  return !id.empty() && id.size() <= kMaxRequestId && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
+           c == '-';
+  });
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  auto bits = random();
+  for (char& c : id) {
+    c = kHex[bits & 0xf];
+    bits >>= 4;
+  }
+  return id;
+}
 }  // namespace
 
 namespace net = boost::asio;
@@ -123,6 +150,8 @@ void Session::fail_read(beast::error_code ec) {
 
 void Session::dispatch() {
   state_ = State::busy;
+  const std::string_view given = request_["X-Request-Id"];
+  request_id_ = valid_request_id(given) ? std::string(given) : new_request_id();
   auto match = server_.router().match(request_.method(), request_.target());
   if (!match.handler) {
     route_ = match.path_known ? "known_path" : "unmatched";
@@ -147,8 +176,15 @@ void Session::send(Response res, bool force_close) {
   if (state_ == State::closed) return;
   const bool close_after = force_close || server_.draining() || !request_.keep_alive();
   res.keep_alive(!close_after);
-  server_.record(route_, res.result_int(),
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  if (request_id_.empty()) request_id_ = new_request_id();  // refused before dispatch (413, 431, 400)
+  res.set("X-Request-Id", request_id_);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  server_.record(route_, res.result_int(), seconds);
+  // The route's pattern, never the raw target: what a client sent does not reach the log.
+  if (server_.options().access_log)
+    access_log().info("{} {} {} {} {:.3f}ms request_id={}", std::string_view(request_.method_string()).substr(0, 16),
+                      route_.empty() ? std::string_view("-") : route_, res.result_int(), res.body().size(), seconds * 1000,
+                      request_id_);
   response_ = std::make_shared<Response>(std::move(res));
   stream_.expires_after(std::chrono::seconds(server_.options().read_timeout_seconds));
   bhttp::async_write(stream_, *response_, [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {
@@ -160,6 +196,7 @@ void Session::on_written(bool close_after, beast::error_code ec) {
   served_ = true;
   response_.reset();
   request_ = {};
+  request_id_.clear();
   if (ec || close_after) return close();
   wait_for_request();
 }

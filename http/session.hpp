@@ -57,6 +57,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Response> response_;
   State state_ = State::idle;
   std::string_view route_;
+  std::string request_id_;  // X-Request-Id: the client's when valid, else made here; echoed and logged
   std::chrono::steady_clock::time_point started_;
 };
 

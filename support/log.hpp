@@ -14,4 +14,9 @@ namespace bitacora {
 // Sets the level of the default logger and of every module logger.
 void set_log_level(spdlog::level::level_enum level);
 
+// How lines are written ([log] format): spdlog's text, or one JSON object per line —
+// {"time","level","module","message"}, the message escaped — for log collectors.
+enum class LogFormat { text, json };
+void set_log_format(LogFormat format);
+
 }  // namespace bitacora

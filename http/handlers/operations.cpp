@@ -1,4 +1,5 @@
-// GET /health and GET /metrics (API.md §5).
+// GET /health, /livez, /readyz and /metrics (API.md §5): for people, for supervisors (systemd,
+// Kubernetes probes) and for Prometheus.
 #include "http/auth.hpp"
 #include "http/routes.hpp"
 #include "support/json_writer.hpp"
@@ -6,7 +7,7 @@
 namespace bitacora::http {
 
 void add_operations_routes(Router& router, Services& s) {
-  router.add(bhttp::verb::get, "/health", [&s](const Request& req, const RouteParams&, Respond respond) {
+  router.add(bhttp::verb::get, "/health", [&s](const Request&, const RouteParams&, Respond respond) {
     auto storage = s.storage_status();
     auto uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - s.started);
     JsonWriter w;
@@ -15,9 +16,8 @@ void add_operations_routes(Router& router, Services& s) {
         .key("storage")
         .begin_object()
         .field("last_seq", storage.last_seq);
-    // Where the data lives is for operators: anyone else sees null, never a path of this machine.
-    if (!require_admin(req, s.auth)) w.field("dir", storage.dir);
-    else w.key("dir").null();
+    // Never a path of this machine, to anyone: the member stays, null, so the body keeps its shape.
+    w.key("dir").null();
     w.field("writable", storage.writable)
         .end_object()
         .key("webhooks")
@@ -33,6 +33,19 @@ void add_operations_routes(Router& router, Services& s) {
         .end_object();
     respond(json_response(storage.writable ? bhttp::status::ok : bhttp::status::service_unavailable,
                           std::move(w).str()));
+  });
+
+  // The process answers: nothing else is looked at.
+  router.add(bhttp::verb::get, "/livez", [](const Request&, const RouteParams&, Respond respond) {
+    respond(json_response(bhttp::status::ok, R"({"status":"alive"})"));
+  });
+
+  // Ready for traffic: start-up is done (the server listens only after the log is open and the
+  // timers loaded) and the log takes writes; 503 while it does not, so a balancer stops sending.
+  router.add(bhttp::verb::get, "/readyz", [&s](const Request&, const RouteParams&, Respond respond) {
+    if (s.storage_status().writable) return respond(json_response(bhttp::status::ok, R"({"status":"ready"})"));
+    respond(json_response(bhttp::status::service_unavailable,
+                          R"({"status":"not_ready","reason":"the log cannot be written: storage is failing"})"));
   });
 
   router.add(bhttp::verb::get, "/metrics", [&s](const Request&, const RouteParams&, Respond respond) {

@@ -247,7 +247,7 @@ TEST_CASE("error bodies are JSON whatever the input they name, and 503s and /hea
 
   Json health(c.get("/health").body);
   CHECK(health.is_null("/storage/dir"));
-  CHECK(Json(c.get("/health", as_admin()).body).str("/storage/dir") == dir.str("data"));
+  CHECK(Json(c.get("/health", as_admin()).body).is_null("/storage/dir"));  // nobody is shown a path of the disk
 }
 
 TEST_CASE("reading products, carts and orders that do not exist keeps no actor for them", "[blackbox][hostile][actors]") {

@@ -34,8 +34,10 @@ export async function scenario({ call, step, expectThat, fail, count, doc, stric
     const anon = await call('GET /health', { token: null, expect: [200] });
     expectThat(anon.json?.storage?.dir === null, 'GET /health', 'storage.dir must be null without an operator token');
     const admin = await call('GET /health', { expect: [200] });
-    expectThat(typeof admin.json?.storage?.dir === 'string', 'GET /health', 'storage.dir must be the data directory for an operator');
+    expectThat(admin.json?.storage?.dir === null, 'GET /health', 'storage.dir must be null for an operator too');
     await call('GET /metrics', { token: null, expect: [200] });
+    await call('GET /livez', { token: null, expect: [200] });
+    await call('GET /readyz', { token: null, expect: [200] });
     await call('GET /console/', { token: null, expect: [200] });
     await call('GET /console', { token: null, expect: [200] });
     await call('GET /console/{file}', { token: null, params: { file: 'app.js' }, expect: [200] });

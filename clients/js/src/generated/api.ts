@@ -13,9 +13,43 @@ export interface paths {
         };
         /**
          * Liveness and storage state
-         * @description `storage.dir` is the data directory for an operator's token, `null` for anyone else.
+         * @description `storage.dir` is always `null`: no path of the server's disk is shown.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/livez": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness, for supervisors (the process answers) */
+        get: operations["getLivez"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness, for load balancers (start-up done and the log takes writes) */
+        get: operations["getReadyz"];
         put?: never;
         post?: never;
         delete?: never;
@@ -921,8 +955,8 @@ export interface components {
             status: "ok" | "degraded";
             storage: {
                 last_seq: number;
-                /** @description The data directory, for an operator's token only. */
-                dir: string | null;
+                /** @description Always null (kept for the body's shape): no path of the disk is shown. */
+                dir: null;
                 writable: boolean;
             };
             webhooks: {
@@ -1530,7 +1564,7 @@ export interface components {
         IdempotentReplayed: "true";
         /** @description The request's `Origin`, when `http.cors_origins` lists it (shopper routes only). */
         AccessControlAllowOrigin: string;
-        /** @description `ETag, Idempotent-Replayed, Retry-After` on CORS answers. */
+        /** @description `ETag, Idempotent-Replayed, Retry-After, X-Request-Id` on CORS answers. */
         AccessControlExposeHeaders: string;
         /** @description `Origin` on CORS answers. */
         Vary: string;
@@ -1569,6 +1603,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    getLivez: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "alive";
+                    };
+                };
+            };
+        };
+    };
+    getReadyz: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ready";
+                    };
+                };
+            };
+            /** @description Not ready (the log cannot be written). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "not_ready";
+                        reason: string;
+                    };
                 };
             };
         };
