@@ -7,6 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "http/message.hpp"
+
 namespace bitacora::http {
 
 struct EmbeddedAsset {
@@ -25,5 +27,9 @@ struct EmbeddedAsset {
     if (a.path == path) return &a;
   return nullptr;
 }
+
+// 200 with the asset's bytes and content type, revalidated on each use (Cache-Control: no-cache),
+// never sniffed, sending no Referer, under `content_security_policy` when given.
+[[nodiscard]] Response asset_response(const EmbeddedAsset& a, std::string_view content_security_policy = {});
 
 }  // namespace bitacora::http

@@ -17,20 +17,14 @@ enum class Mismatch { conflict_409, precondition_412 };
 // Answers a cart command; a version mismatch carries the current cart, read fresh.
 std::function<void(actors::Outcome<actors::CartView>)> cart_answer(Services& s, UserId user, Respond respond,
                                                                    Mismatch mismatch = Mismatch::precondition_412) {
-  return [&s, user = std::move(user), respond, mismatch](actors::Outcome<actors::CartView> r) {
-    auto* refused = std::get_if<domain::DomainError>(&r);
-    if (!refused || refused->code != domain::DomainErrc::version_conflict)
-      return answer(respond, r, Resource::cart, cart_response);
-    std::string message = refused->message;
-    s.commerce.get_cart(user, [respond, message, mismatch](actors::Outcome<actors::CartView> current) {
-      auto* view = std::get_if<actors::CartView>(&current);
-      if (!view) return answer(respond, current, Resource::cart, cart_response);
-      if (mismatch == Mismatch::precondition_412)
-        return respond(precondition_failed("cart", message, cart_json(*view), view->cart.version));
-      respond(with_etag(error_response(bhttp::status::conflict, "version_conflict", message, "\"cart\":" + cart_json(*view)),
-                        view->cart.version));
-    });
-  };
+  return answer_or_mismatch<actors::CartView>(
+      std::move(respond), Resource::cart, cart_response,
+      [&s, user = std::move(user)](auto done) { s.commerce.get_cart(user, std::move(done)); },
+      [mismatch](const std::string& message, const actors::CartView& view) {
+        if (mismatch == Mismatch::precondition_412) return precondition_failed("cart", message, cart_json(view), view.cart.version);
+        return with_etag(error_response(bhttp::status::conflict, "version_conflict", message, "\"cart\":" + cart_json(view)),
+                         view.cart.version);
+      });
 }
 
 // The If-Match of a cart write, or the 400 it deserves (sent here).

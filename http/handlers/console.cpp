@@ -17,21 +17,8 @@ constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-Response asset_response(const EmbeddedAsset& a) {
-  Response res{bhttp::status::ok, 11};
-  res.set(bhttp::field::content_type, a.content_type);
-  res.set(bhttp::field::cache_control, "no-cache");
-  res.set("Content-Security-Policy", kContentSecurityPolicy);
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.body().assign(a.bytes.data(), a.bytes.size());
-  res.prepare_payload();
-  return res;
-}
-
 Response console_file(std::string_view path) {
-  for (const auto& a : console_assets())
-    if (a.path == path) return asset_response(a);
+  if (const auto* a = find_asset(console_assets(), path)) return asset_response(*a, kContentSecurityPolicy);
   return error_response(bhttp::status::not_found, "not_found", "the console has no such file");
 }
 

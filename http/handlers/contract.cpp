@@ -12,17 +12,6 @@ constexpr const char* kDemoContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-Response asset_response(const EmbeddedAsset& a, const char* csp) {
-  Response res{bhttp::status::ok, 11};
-  res.set(bhttp::field::content_type, a.content_type);
-  res.set(bhttp::field::cache_control, "no-cache");
-  res.set("X-Content-Type-Options", "nosniff");
-  if (csp != nullptr) res.set("Content-Security-Policy", csp);
-  res.body().assign(a.bytes.data(), a.bytes.size());
-  res.prepare_payload();
-  return res;
-}
-
 Response demo_file(std::string_view path) {
   if (const auto* a = find_asset(demo_assets(), path)) return asset_response(*a, kDemoContentSecurityPolicy);
   if (path.starts_with("client/") && !find_asset(demo_assets(), "client/index.js"))
@@ -38,7 +27,7 @@ void add_contract_routes(Router& router, Services& s) {
   router.add(bhttp::verb::get, "/openapi.json", [](const Request&, const RouteParams&, Respond respond) {
     const auto* doc = find_asset(contract_assets(), "openapi.json");
     if (!doc) return respond(error_response(bhttp::status::not_found, "not_found", "this build has no API contract"));
-    respond(asset_response(*doc, nullptr));
+    respond(asset_response(*doc));
   });
 
   if (!s.conventions.serve_demo) return;

@@ -51,15 +51,11 @@ Response order_ok(const domain::OrderState& o) {
 // Answers an order command; an If-Match mismatch is 412 with the order as it is now.
 std::function<void(actors::Outcome<domain::OrderState>)> order_answer(Services& s, OrderRef ref, Resource where,
                                                                       Respond respond) {
-  return [&s, ref = std::move(ref), where, respond](actors::Outcome<domain::OrderState> r) {
-    auto* refused = std::get_if<domain::DomainError>(&r);
-    if (!refused || refused->code != domain::DomainErrc::version_conflict) return answer(respond, r, where, order_ok);
-    s.commerce.get_order(ref, [respond, message = refused->message](actors::Outcome<domain::OrderState> now) {
-      auto* o = std::get_if<domain::OrderState>(&now);
-      if (!o) return answer(respond, now, Resource::order, order_ok);
-      respond(precondition_failed("order", message, domain::order_view_json(*o), o->version));
-    });
-  };
+  return answer_or_mismatch<domain::OrderState>(
+      std::move(respond), where, order_ok, [&s, ref = std::move(ref)](auto done) { s.commerce.get_order(ref, std::move(done)); },
+      [](const std::string& message, const domain::OrderState& o) {
+        return precondition_failed("order", message, domain::order_view_json(o), o.version);
+      });
 }
 
 // Owner or admin; anyone else is told the order does not exist.

@@ -13,4 +13,20 @@ void answer(const Respond& respond, actors::Outcome<T>& outcome, Resource where,
   respond(storage_response(std::get<Error>(outcome)));
 }
 
+// As answer(), except that a version_conflict (an If-Match that no longer holds) is answered by
+// `mismatch(message, current)`, the resource read afresh through `read(callback)`: the refusal
+// names the version, not the resource the client must now show. Shared by carts, products, orders.
+template <class T, class Ok, class Read, class Mismatch>
+std::function<void(actors::Outcome<T>)> answer_or_mismatch(Respond respond, Resource where, Ok ok, Read read, Mismatch mismatch) {
+  return [=](actors::Outcome<T> r) {
+    auto* refused = std::get_if<domain::DomainError>(&r);
+    if (!refused || refused->code != domain::DomainErrc::version_conflict) return answer(respond, r, where, ok);
+    read([=, message = refused->message](actors::Outcome<T> now) {
+      auto* current = std::get_if<T>(&now);
+      if (!current) return answer(respond, now, where, ok);
+      respond(mismatch(message, *current));
+    });
+  };
+}
+
 }  // namespace bitacora::http

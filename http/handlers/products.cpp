@@ -24,15 +24,12 @@ auto product_ok = [](const actors::ProductView& p) { return with_etag(json_respo
 
 // Answers a product command; an If-Match mismatch is 412 with the product as it is now.
 std::function<void(actors::Outcome<actors::ProductView>)> product_answer(Services& s, Sku sku, Respond respond) {
-  return [&s, sku = std::move(sku), respond](actors::Outcome<actors::ProductView> r) {
-    auto* refused = std::get_if<domain::DomainError>(&r);
-    if (!refused || refused->code != domain::DomainErrc::version_conflict) return answer(respond, r, Resource::product, product_ok);
-    s.commerce.get_product(sku, [respond, message = refused->message](actors::Outcome<actors::ProductView> now) {
-      auto* view = std::get_if<actors::ProductView>(&now);
-      if (!view) return answer(respond, now, Resource::product, product_ok);
-      respond(precondition_failed("product", message, product_json(*view), view->version));
-    });
-  };
+  return answer_or_mismatch<actors::ProductView>(
+      std::move(respond), Resource::product, product_ok,
+      [&s, sku = std::move(sku)](auto done) { s.commerce.get_product(sku, std::move(done)); },
+      [](const std::string& message, const actors::ProductView& view) {
+        return precondition_failed("product", message, product_json(view), view.version);
+      });
 }
 
 constexpr std::size_t kMaxReservationsShown = 200;
