@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "app/audit_state.hpp"
+#include "app/progress.hpp"
 #include "events/catalog_events.hpp"
 #include "events/order_events.hpp"
 #include "snapshots/aggregates.hpp"
@@ -267,19 +268,17 @@ int audit(const AuditFlags& flags, std::ostream& out) {
   if (!chain_head) return fail(1, chain_head.error().message);
   if (!last) return fail(1, last.error().message);
 
-  const bool progress = isatty(STDERR_FILENO) != 0;
+  Progress progress("audited", *last);
   Pass pass(f, *chain_start, std::move(snaps));
   // Streams usually hold several events; sizing the table up front spares most of its rehashes.
   f.streams.reserve(std::min<std::uint64_t>(*last / 8, 4u << 20));
   const auto folding = std::chrono::steady_clock::now();
   s = db.for_each_event(1, [&](events::Seq seq, std::string_view bytes) {
     pass.visit(seq, bytes);
-    if (progress && seq % 250'000 == 0)
-      std::fprintf(stderr, "\raudited %llu of %llu events", static_cast<unsigned long long>(seq),
-                   static_cast<unsigned long long>(*last));
+    progress.update(seq);
     return true;
   });
-  if (progress) std::fprintf(stderr, "\r\033[K");
+  progress.clear();
   if (!s) return fail(1, s.error().message);
   pass.finish(*chain_head);
   const auto folded = std::chrono::steady_clock::now();

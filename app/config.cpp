@@ -25,7 +25,8 @@ struct Problem {
 
 class FileReader {
  public:
-  FileReader(Config& config, std::vector<Problem>& problems) : config_(config), problems_(problems) {}
+  FileReader(Config& config, const EnvLookup& env, std::vector<Problem>& problems)
+      : config_(config), env_(env), problems_(problems) {}
 
   void read(const toml::table& root) {
     for (const auto& [name, node] : root) {
@@ -52,6 +53,14 @@ class FileReader {
       const std::string path = std::string(section) + "." + std::string(name.str());
       const Key* key = find_key(section, name.str());
       if (key == nullptr) {
+        if (const Key* secret = secret_of_file_key(section, name.str())) {
+          if (table.contains(secret->name)) {
+            report(name.source(), path + ": set " + std::string(secret->name) + " or " + std::string(name.str()) + ", not both");
+          } else if (auto text = secret_from_file(node, path)) {
+            secret->store(config_, Value(std::in_place_type<std::string>, std::move(*text)));
+          }
+          continue;
+        }
         report(name.source(), "unknown key '" + path + "'");
         continue;
       }
@@ -62,7 +71,30 @@ class FileReader {
     }
   }
 
-  // A section of named tables with one key each: [<section>.<name>] <key> = "<value>".
+  // The secret key that `name` ("<key>_file") gives from a file, if it is one.
+  static const Key* secret_of_file_key(std::string_view section, std::string_view name) {
+    if (!name.ends_with(file_suffix)) return nullptr;
+    const Key* key = find_key(section, name.substr(0, name.size() - file_suffix.size()));
+    return key != nullptr && key->secret ? key : nullptr;
+  }
+
+  // A <key>_file value: the secret the file holds, or nullopt after reporting why not.
+  std::optional<std::string> secret_from_file(const toml::node& node, const std::string& path) {
+    const auto* file = node.as_string();
+    if (file == nullptr || file->get().empty()) {
+      report(node.source(), path + ": expected the path of a file holding the secret, got " + describe(node, false));
+      return std::nullopt;
+    }
+    auto secret = read_secret_file(file->get(), env_);
+    if (!secret) {
+      report(node.source(), path + ": " + secret.error().message);
+      return std::nullopt;
+    }
+    return std::move(*secret);
+  }
+
+  // A section of named tables with one key each: [<section>.<name>] <key> = "<value>" (or, for a
+  // secret, <key>_file = "<path>").
   struct NamedTables {
     std::string_view section;
     bool (*valid_name)(std::string_view);
@@ -94,11 +126,29 @@ class FileReader {
                                         std::string(t.value_expected) + ", got " + describe(entry_node, t.secret));
         continue;
       }
+      const std::string file_key = std::string(t.key) + std::string(file_suffix);
       for (const auto& [key, value] : *table) {
-        if (key.str() != t.key) report(key.source(), "unknown key '" + path + "." + std::string(key.str()) + "'");
+        if (key.str() != t.key && !(t.secret && key.str() == file_key))
+          report(key.source(), "unknown key '" + path + "." + std::string(key.str()) + "'");
       }
       const std::string value_path = path + "." + std::string(t.key);
       const toml::node* value = table->get(t.key);
+      const toml::node* file = t.secret ? table->get(file_key) : nullptr;
+      if (value != nullptr && file != nullptr) {
+        report(file->source(), path + ": set " + std::string(t.key) + " or " + file_key + ", not both");
+        continue;
+      }
+      if (file != nullptr) {
+        auto text = secret_from_file(*file, path + "." + file_key);
+        if (!text) continue;
+        if (!t.valid_value(*text)) {
+          report(file->source(), path + "." + file_key + ": the file holds " + std::string(hidden_secret) + ", expected " +
+                                     std::string(t.value_expected));
+          continue;
+        }
+        store(entry, *text);
+        continue;
+      }
       if (value == nullptr) {
         report(table->source(), value_path + ": missing; expected " + std::string(t.value_expected));
         continue;
@@ -197,6 +247,7 @@ class FileReader {
   }
 
   Config& config_;
+  const EnvLookup& env_;
   std::vector<Problem>& problems_;
 };
 
@@ -229,7 +280,7 @@ Result<Config> parse(std::string_view toml_text, const EnvLookup& env, std::stri
 
   Config config;
   std::vector<Problem> problems;
-  FileReader(config, problems).read(*root);
+  FileReader(config, env, problems).read(*root);
   // toml::table iterates its keys sorted; report in the file's order instead.
   std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
     return a.at.line != b.at.line ? a.at.line < b.at.line : a.at.column < b.at.column;
@@ -237,6 +288,7 @@ Result<Config> parse(std::string_view toml_text, const EnvLookup& env, std::stri
   std::vector<std::string> errors;
   for (const Problem& p : problems) errors.push_back(at(source_name, p.at) + ": " + p.message);
   apply_env(config, env, env_names, errors);
+  apply_credentials(config, env, errors);
 
   if (errors.empty()) return config;
   std::string message;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/notifications.hpp"
 #include "http/gateways/gateway_config.hpp"
 #include "http/server_options.hpp"
 #include "storage/log_options.hpp"
@@ -40,6 +41,12 @@ struct LogConfig {
   bool access = true;                          // [log] access: a line per request (module "access", info)
 };
 
+struct NotificationConfig {
+  // [notifications] stock_low_threshold (≥ 0, default 5) and stock_low_overrides ("sku:N" each):
+  // product.stock_low when a product's available stock drops to its threshold or below.
+  domain::StockLowThresholds stock_low;
+};
+
 struct Config {
   http::ServerOptions server;
   storage::LogOptions storage;
@@ -51,6 +58,7 @@ struct Config {
   SnapshotOptions snapshots;
   ActorOptions actors;
   LogConfig log;
+  NotificationConfig notifications;
 };
 
 // Reads environment variables; tests pass their own.
@@ -80,5 +88,17 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string& na
                                           const std::vector<std::string>& env_names);
 [[nodiscard]] Result<Config> load_config(const std::string& path, const EnvLookup& env,
                                          const std::vector<std::string>& env_names);
+
+}  // namespace bitacora::app
+
+namespace bitacora::app {
+
+// Where `serve` and `check-config` read their configuration without --config: this file when it
+// exists (the Debian package installs it), else the built-in defaults.
+inline constexpr const char* kDefaultConfigPath = "/etc/bitacora/bitacora.toml";
+
+// The settings in effect, as TOML grouped by section, for `bitacora check-config`: every key with
+// its value, except secrets, shown only as a comment saying whether they are set.
+[[nodiscard]] std::string show_config(const Config& config);
 
 }  // namespace bitacora::app

@@ -109,7 +109,23 @@ std::optional<std::string_view> standard_source_of(std::string_view variable) {
 void apply_keys(Config& config, const EnvLookup& env, std::vector<std::string>& errors) {
   for (const Key& key : keys()) {
     const std::string variable = env_name(key);
-    const auto text = env(variable);
+    auto text = env(variable);
+    if (key.secret) {
+      // BITACORA_<SECTION>_<KEY>_FILE: the secret from a file.
+      const std::string file_variable = variable + "_FILE";
+      if (const auto file = env(file_variable)) {
+        if (text) {
+          errors.push_back("environment variables " + variable + " and " + file_variable + ": set one, not both");
+          continue;
+        }
+        auto secret = read_secret_file(*file, env);
+        if (!secret) {
+          errors.push_back("environment variable " + file_variable + ": " + secret.error().message);
+          continue;
+        }
+        text = std::move(*secret);
+      }
+    }
     if (!text) continue;
     const auto value = parse_env_value(key.kind, *text);
     if (!value || !key.store(config, *value)) {
@@ -131,7 +147,10 @@ std::map<std::string, std::string> standard_sources(const Config& config,
   if (env_names == nullptr) return variable_of;
 
   std::set<std::string, std::less<>> key_variables;
-  for (const Key& key : keys()) key_variables.insert(env_name(key));
+  for (const Key& key : keys()) {
+    key_variables.insert(env_name(key));
+    if (key.secret) key_variables.insert(env_name(key) + "_FILE");
+  }
   for (const std::string& variable : *env_names) {
     if (!variable.starts_with("BITACORA_") || key_variables.contains(variable)) continue;
     const auto written = standard_source_of(variable);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstddef>
 #include <limits>
+#include <map>
 #include <utility>
 
 #include "support/crypto.hpp"
@@ -12,8 +13,9 @@
 namespace bitacora::app::config_detail {
 namespace {
 
-// Each factory below makes the type, the expectation and the store of one kind of key; `get` is a
-// lambda returning a reference to the field in Config.
+// Each factory below makes the type, the expectation, the store and the show of one kind of key;
+// `get` is a lambda returning a reference to the field in Config (a mutable one, for store: show
+// casts const away to reuse it, and only reads).
 
 template <class Get>
 Key between(std::string_view section, std::string_view name, Get get, std::int64_t low,
@@ -27,7 +29,8 @@ Key between(std::string_view section, std::string_view name, Get get, std::int64
             }
             field = static_cast<std::remove_reference_t<decltype(field)>>(n);
             return true;
-          }};
+          },
+          [get](const Config& c) { return std::to_string(get(const_cast<Config&>(c))); }};
 }
 
 template <class Get>
@@ -37,33 +40,45 @@ Key positive(std::string_view section, std::string_view name, Get get) {
 
 template <class Get>
 Key flag(std::string_view section, std::string_view name, Get get) {
-  return {section, name, Kind::boolean, "true or false", false, [get](Config& c, const Value& v) {
+  return {section, name, Kind::boolean, "true or false", false,
+          [get](Config& c, const Value& v) {
             get(c) = std::get<bool>(v);
             return true;
-          }};
+          },
+          [get](const Config& c) { return std::string(get(const_cast<Config&>(c)) ? "true" : "false"); }};
 }
 
 // A string accepted when `valid` says so.
 template <class Get, class Valid>
 Key text(std::string_view section, std::string_view name, Get get, std::string expected, Valid valid) {
-  return {section, name, Kind::string, std::move(expected), false, [get, valid](Config& c, const Value& v) {
+  return {section, name, Kind::string, std::move(expected), false,
+          [get, valid](Config& c, const Value& v) {
             const auto& s = std::get<std::string>(v);
             if (!valid(s)) return false;
             get(c) = s;
             return true;
-          }};
+          },
+          [get](const Config& c) { return quoted(get(const_cast<Config&>(c))); }};
 }
 
 // Any string, kept as a Secret; empty means "not configured".
 template <class Get>
 Key secret(std::string_view section, std::string_view name, Get get) {
-  return {section, name, Kind::string, "a string", true, [get](Config& c, const Value& v) {
+  return {section, name, Kind::string, "a string", true,
+          [get](Config& c, const Value& v) {
             get(c) = Secret(std::get<std::string>(v));
             return true;
-          }};
+          },
+          [get](const Config& c) { return quoted(get(const_cast<Config&>(c)).reveal()); }};
 }
 
 bool non_empty(std::string_view s) { return !s.empty(); }
+
+std::string string_array(const std::vector<std::string>& list) {
+  std::string out = "[";
+  for (const auto& item : list) out += (out.size() > 1 ? ", " : "") + quoted(item);
+  return out + "]";
+}
 
 // http(s)://, then visible ASCII without '?' or '#': gateway API paths are appended to it.
 bool is_url(std::string_view s) {
@@ -133,6 +148,34 @@ Key cors_origins() {
               return false;
             c.http.cors_origins = list;
             return true;
+          },
+          [](const Config& c) { return string_array(c.http.cors_origins); }};
+}
+
+// "sku:N": a product's own stock-low threshold (the sku as the catalog takes it, N ≥ 0).
+Key stock_low_overrides() {
+  return {"notifications", "stock_low_overrides", Kind::string_list,
+          "an array of at most 10000 \"<sku>:<threshold>\" strings, e.g. [\"sku-1:10\"]", false,
+          [](Config& c, const Value& v) {
+            const auto& list = std::get<std::vector<std::string>>(v);
+            if (list.size() > 10'000) return false;
+            std::map<std::string, std::int64_t, std::less<>> out;
+            for (const auto& item : list) {
+              const auto colon = item.rfind(':');
+              if (colon == std::string::npos || colon == 0 || colon > 128) return false;
+              std::int64_t n = 0;
+              const char* end = item.data() + item.size();
+              const auto [ptr, ec] = std::from_chars(item.data() + colon + 1, end, n);
+              if (ec != std::errc{} || ptr != end || n < 0 || colon + 1 == item.size()) return false;
+              out[item.substr(0, colon)] = n;
+            }
+            c.notifications.stock_low.per_sku = std::move(out);
+            return true;
+          },
+          [](const Config& c) {
+            std::vector<std::string> list;
+            for (const auto& [sku, n] : c.notifications.stock_low.per_sku) list.push_back(sku + ":" + std::to_string(n));
+            return string_array(list);
           }};
 }
 
@@ -144,6 +187,10 @@ Key listen() {
             c.server.host = std::move(parsed->first);
             c.server.port = parsed->second;
             return true;
+          },
+          [](const Config& c) {
+            const bool v6 = c.server.host.find(':') != std::string::npos;
+            return quoted((v6 ? "[" + c.server.host + "]" : c.server.host) + ":" + std::to_string(c.server.port));
           }};
 }
 
@@ -161,6 +208,11 @@ Key retry_schedule() {
             }
             c.retries.schedule_seconds = std::move(schedule);
             return true;
+          },
+          [](const Config& c) {
+            std::string out = "[";
+            for (const int n : c.retries.schedule_seconds) out += (out.size() > 1 ? ", " : "") + std::to_string(n);
+            return out + "]";
           }};
 }
 
@@ -244,6 +296,11 @@ std::vector<Key> make_keys() {
       text("log", "format", [](Config& c) -> auto& { return c.log.format; }, "text or json",
            [](std::string_view s) { return s == "text" || s == "json"; }),
       flag("log", "access", [](Config& c) -> auto& { return c.log.access; }),
+
+      between("notifications", "stock_low_threshold",
+              [](Config& c) -> auto& { return c.notifications.stock_low.default_threshold; }, 0, 1'000'000'000,
+              "an integer from 0 to 1000000000"),
+      stock_low_overrides(),
   };
 }
 

@@ -35,6 +35,7 @@ struct Key {
   std::string expected;  // what a good value looks like, for errors: "a positive integer"
   bool secret;           // its value is never echoed in an error
   std::function<bool(Config&, const Value&)> store;  // false if the value fails the key's checks
+  std::function<std::string(const Config&)> show;    // the value in effect, as TOML (a secret's in clear)
 };
 
 [[nodiscard]] const std::vector<Key>& keys();
@@ -63,6 +64,16 @@ inline constexpr std::string_view token_sha256_expected =
 [[nodiscard]] bool valid_operator_name(std::string_view name);
 [[nodiscard]] bool valid_token_sha256(std::string_view hex);
 [[nodiscard]] std::string lower_hex(std::string_view hex);
+
+// Secrets from files (app/config_secrets.cpp). A secret key <key> may instead be given as
+// <key>_file = "<path>" (env BITACORA_<SECTION>_<KEY>_FILE); a relative path is taken from
+// $CREDENTIALS_DIRECTORY (systemd's LoadCredential=) when that is set. The file holds the secret,
+// one trailing newline dropped; empty or over 64 KiB is an error.
+inline constexpr std::string_view file_suffix = "_file";
+[[nodiscard]] Result<std::string> read_secret_file(const std::string& path, const EnvLookup& env);
+// A secret key still unset after the file and the environment is read from
+// $CREDENTIALS_DIRECTORY/<section>.<key> when that file exists (LoadCredential=auth.admin_token:…).
+void apply_credentials(Config& config, const EnvLookup& env, std::vector<std::string>& errors);
 
 // How an offending value is shown in an error: secrets never are.
 [[nodiscard]] std::string quoted(std::string_view text);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ostream>
 
+#include "app/progress.hpp"
 #include "storage/log.hpp"
 
 namespace bitacora::app {
@@ -22,10 +23,11 @@ int export_events(const ExportFlags& flags, std::ostream& out) {
     std::fprintf(stderr, "bitacora export: %s\n", last.error().message.c_str());
     return 1;
   }
-  const bool progress = isatty(STDERR_FILENO) != 0;
+  const events::Seq first = std::max<events::Seq>(flags.from_seq, 1);
+  Progress progress("exported", *last >= first ? *last - first + 1 : 0);
   constexpr std::size_t kPage = 10'000;
   std::uint64_t written = 0;
-  for (events::Seq next = std::max<events::Seq>(flags.from_seq, 1); next <= *last;) {
+  for (events::Seq next = first; next <= *last;) {
     auto page = (*log)->read_from(next, kPage);
     if (!page) {
       std::fprintf(stderr, "bitacora export: %s\n", page.error().message.c_str());
@@ -39,11 +41,11 @@ int export_events(const ExportFlags& flags, std::ostream& out) {
       ++written;
     }
     next = page->back().seq + 1;
-    if (progress) std::fprintf(stderr, "\rexported up to seq %llu of %llu", static_cast<unsigned long long>(next - 1),
-                               static_cast<unsigned long long>(*last));
+    progress.update(next - first);
   }
   out.flush();
-  if (progress) std::fprintf(stderr, "\n%llu events\n", static_cast<unsigned long long>(written));
+  progress.clear();
+  if (isatty(STDERR_FILENO) != 0) std::fprintf(stderr, "%llu events\n", static_cast<unsigned long long>(written));
   return out ? 0 : 1;
 }
 

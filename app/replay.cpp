@@ -11,6 +11,7 @@
 
 #include "events/envelope.hpp"
 #include "snapshots/rebuild.hpp"
+#include "app/progress.hpp"
 #include "storage/log.hpp"
 #include "support/json_writer.hpp"
 
@@ -120,7 +121,6 @@ int replay(const ReplayFlags& flags, std::ostream& out) {
   if (!log) return fail(log.error().code == Errc::not_found ? 2 : 1, log.error().message);
 
   Printer printer(out, flags.to_seq.value_or(std::numeric_limits<events::Seq>::max()), until, flags.last_only);
-  const bool progress = isatty(STDERR_FILENO) != 0;
   bool failed = false;
   if (!flags.stream.empty()) {
     bool any = false;
@@ -128,6 +128,8 @@ int replay(const ReplayFlags& flags, std::ostream& out) {
     if (!any) return fail(2, "stream \"" + flags.stream + "\" has no events");
   } else {
     std::string decode_error;
+    auto last = (*log)->last_seq();
+    Progress progress("replayed", last ? std::min(*last, flags.to_seq.value_or(*last)) : 0);
     auto s = (*log)->for_each_event(1, [&](events::Seq seq, std::string_view bytes) {
       auto env = events::decode_envelope(bytes);
       if (!env) {
@@ -139,10 +141,10 @@ int replay(const ReplayFlags& flags, std::ostream& out) {
         failed = true;
         return false;
       }
-      if (progress && seq % 100'000 == 0) std::fprintf(stderr, "\rreplayed up to seq %llu", static_cast<unsigned long long>(seq));
+      progress.update(seq);
       return true;
     });
-    if (progress) std::fprintf(stderr, "\n");
+    progress.clear();
     if (!s) return fail(1, s.error().message);
     if (!decode_error.empty()) return fail(1, decode_error);
   }

@@ -3,6 +3,7 @@
 
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <systemd/sd-daemon.h>
 
 #include <atomic>
 #include <csignal>
@@ -10,6 +11,8 @@
 
 #include "actors/commerce.hpp"
 #include "actors/idempotency_store.hpp"
+#include "actors/notification_feed.hpp"
+#include "app/control_socket.hpp"
 #include "app/descriptors.hpp"
 #include "app/process_metrics.hpp"
 #include "actors/order_queries.hpp"
@@ -94,6 +97,7 @@ int serve(const Config& config, const ServeFlags& flags) {
   actors::CommerceQueries commerce_queries(**log);
   actors::IdempotencyStore idempotency(**log, **writer, clock, static_cast<Micros>(config.http.idempotency_ttl_seconds) * 1'000'000);
   boost::asio::thread_pool blocking(2);
+  actors::NotificationFeed notifications(**log, **writer, blocking, config.notifications.stock_low);
 
   // The actor system is declared after everything its actors use (deps included), so it is
   // destroyed — waiting for its actors to finish — before any of that goes.
@@ -148,15 +152,31 @@ int serve(const Config& config, const ServeFlags& flags) {
                           clock,
                           blocking,
                           idempotency,
-                          config.http};
+                          config.http,
+                          notifications};
   http::Server server(server_options, http::make_router(services), metrics);
+  // `bitacora backup` asks for checkpoints here. Without it a backup needs the server stopped;
+  // the server itself runs on.
+  std::unique_ptr<ControlSocket> control;
+  if (auto opened_control = ControlSocket::open(server.io_context(), blocking, **log, config.storage.dir)) {
+    control = std::move(*opened_control);
+  } else {
+    app_log().warn("no control socket, so `bitacora backup` needs the server stopped: {}", opened_control.error().message);
+  }
+  // Stopping: systemd hears of it first (sd_notify is a no-op outside a Type=notify service).
+  const auto stop = [&] {
+    sd_notify(0, "STOPPING=1");
+    notifications.stop();  // long polls answer now instead of holding the shutdown
+    if (control) control->close();
+    server.shutdown();
+  };
   // The log cannot be written on from this process any more (writer.hpp): stop, and say so in
   // the exit status, so a supervisor starts bitacora afresh from what is durable.
   std::atomic<bool> log_failed{false};
   (*writer)->on_fatal([&](const std::string& why) {
     app_log().critical("stopping: {}", why);
     log_failed = true;
-    server.shutdown();
+    stop();
   });
   try {
     server.listen();
@@ -175,13 +195,16 @@ int serve(const Config& config, const ServeFlags& flags) {
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     app_log().info("signal {} received", signal);
-    server.shutdown();
+    stop();
   });
 
   auto startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   app_log().info("bitacora listening on {}:{} (data in {}, last seq {}, at most {} connections, started in {} ms)",
                  config.server.host, server.port(), config.storage.dir, (*writer)->last_seq(), server_options.max_connections,
                  startup_ms.count());
+  // Ready: the log is open, the timers loaded, the port bound (and written to --port-file).
+  sd_notifyf(0, "READY=1\nSTATUS=listening on %s:%u, last seq %llu", config.server.host.c_str(),
+             static_cast<unsigned>(server.port()), static_cast<unsigned long long>((*writer)->last_seq()));
   server.run();
 
   blocking.join();

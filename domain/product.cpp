@@ -34,7 +34,7 @@ Decision<ProductEvent> handle(const ProductState& s, const DefineProduct& c) {
   Events out;
   if (!s.defined || c.name != s.name || c.price_in_cents != s.price_in_cents || c.currency != s.currency)
     out.emplace_back(events::ProductDefined{s.sku, c.name, c.price_in_cents, c.currency, c.by, c.note});
-  if (c.stock != s.on_hand) out.emplace_back(events::StockAdjusted{c.stock - s.on_hand, "set", c.stock, c.by, c.note});
+  if (c.stock != s.on_hand) out.emplace_back(events::StockAdjusted{c.stock - s.on_hand, "set", c.stock, c.by, c.note, c.stock - s.reserved});
   return out;
 }
 
@@ -44,7 +44,7 @@ Decision<ProductEvent> handle(const ProductState& s, const AdjustStock& c) {
   std::int64_t after = 0;
   if (__builtin_add_overflow(s.on_hand, c.delta, &after)) return invalid_quantity(s.sku, "delta overflows on-hand");
   if (after < s.reserved || after < 0) return stock_below_reserved(s, after);
-  return Events{events::StockAdjusted{c.delta, c.reason, after, c.by, c.note}};
+  return Events{events::StockAdjusted{c.delta, c.reason, after, c.by, c.note, after - s.reserved}};
 }
 
 Decision<ProductEvent> handle(const ProductState& s, const ReserveStock& c) {
@@ -53,7 +53,7 @@ Decision<ProductEvent> handle(const ProductState& s, const ReserveStock& c) {
   if (c.quantity <= 0) return invalid_quantity(s.sku, "quantity must be positive");
   if (s.reservations.contains(c.order_reference)) return {};  // a retry: the order already holds its units
   if (c.quantity > s.available()) return insufficient_stock(s.sku, c.quantity, s.available());
-  return Events{events::StockReserved{c.order_reference, c.quantity}};
+  return Events{events::StockReserved{c.order_reference, c.quantity, s.available() - c.quantity}};
 }
 
 Decision<ProductEvent> handle(const ProductState& s, const ReleaseReservation& c) {

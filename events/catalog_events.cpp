@@ -30,11 +30,13 @@ void fields(auto& io, Is<StockAdjusted> auto& e) {
   io("on_hand_after", e.on_hand_after);
   io("by", json::defaulted(e.by));
   io("note", json::defaulted(e.note));
+  io("available_after", json::defaulted(e.available_after));
 }
 
 void fields(auto& io, Is<StockReserved> auto& e) {
   io("order_reference", e.order_reference);
   io("quantity", e.quantity);
+  io("available_after", json::defaulted(e.available_after));
 }
 
 void fields(auto& io, Is<ReservationReleased> auto& e) {

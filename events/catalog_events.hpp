@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,7 @@ struct StockAdjusted {
   std::int64_t on_hand_after = 0;  // for readers of the log; apply folds `delta`
   std::string by{};                // the operator who moved it (empty in records older than operators)
   std::string note{};              // their note, if any
+  std::optional<std::int64_t> available_after{};  // on-hand − reserved after it (none in older records)
   friend bool operator==(const StockAdjusted&, const StockAdjusted&) = default;
 };
 
@@ -49,6 +51,7 @@ struct StockReserved {
   static constexpr std::string_view kType = "StockReserved";
   OrderRef order_reference;
   std::int64_t quantity = 0;
+  std::optional<std::int64_t> available_after{};  // on-hand − reserved after it (none in older records)
   friend bool operator==(const StockReserved&, const StockReserved&) = default;
 };
 

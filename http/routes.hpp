@@ -18,6 +18,7 @@ void add_coupon_routes(Router& router, Services& services);         // §4 /api/
 void add_stats_routes(Router& router, Services& services);          // §4 /api/stats/checkouts
 void add_console_routes(Router& router, Services& services);        // §5 /console/, /api/operators/me, /api/scheduler
 void add_contract_routes(Router& router, Services& services);       // /openapi.json, /demo/
+void add_event_routes(Router& router, Services& services);          // /api/events (notifications)
 
 [[nodiscard]] inline Router make_router(Services& services) {
   Router r;
@@ -32,6 +33,7 @@ void add_contract_routes(Router& router, Services& services);       // /openapi.
   add_stats_routes(r, services);
   add_console_routes(r, services);
   add_contract_routes(r, services);
+  add_event_routes(r, services);
   apply_conventions(r, services);  // Idempotency-Key, CORS: over every route above
   return r;
 }

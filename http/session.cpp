@@ -164,6 +164,7 @@ void Session::dispatch() {
   Respond respond = [self = shared_from_this()](Response res) {
     net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable { self->send(std::move(res)); });
   };
+  RequestScope scope(request_id_);  // every line the handler logs on this thread names the request
   try {
     (*match.handler)(request_, match.params, std::move(respond));
   } catch (const std::exception& e) {
@@ -181,10 +182,11 @@ void Session::send(Response res, bool force_close) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   server_.record(route_, res.result_int(), seconds);
   // The route's pattern, never the raw target: what a client sent does not reach the log.
-  if (server_.options().access_log)
-    access_log().info("{} {} {} {} {:.3f}ms request_id={}", std::string_view(request_.method_string()).substr(0, 16),
-                      route_.empty() ? std::string_view("-") : route_, res.result_int(), res.body().size(), seconds * 1000,
-                      request_id_);
+  if (server_.options().access_log) {
+    RequestScope scope(request_id_);  // the line ends " request_id=<id>" (a member in JSON)
+    access_log().info("{} {} {} {} {:.3f}ms", std::string_view(request_.method_string()).substr(0, 16),
+                      route_.empty() ? std::string_view("-") : route_, res.result_int(), res.body().size(), seconds * 1000);
+  }
   response_ = std::make_shared<Response>(std::move(res));
   stream_.expires_after(std::chrono::seconds(server_.options().read_timeout_seconds));
   bhttp::async_write(stream_, *response_, [self = shared_from_this(), close_after](beast::error_code ec, std::size_t) {

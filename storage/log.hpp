@@ -130,6 +130,11 @@ class EventLog {
   void mark_write_failed() noexcept;
   [[nodiscard]] Status reopen(std::chrono::milliseconds wait = std::chrono::seconds(10));
 
+  // Cuts a checkpoint of the log into `dir` (which must not exist; same file system): every
+  // family flushed, then hard links to the table files, at one consistent point. Blocks for the
+  // flush; for the blocking pool. What `bitacora backup` copies from a live server (backup.hpp).
+  [[nodiscard]] Status checkpoint(const std::string& dir) const;
+
   // For tests and tools on a log no one else writes: the database as it is now.
   [[nodiscard]] rocksdb::DB* db() const noexcept;
   [[nodiscard]] rocksdb::ColumnFamilyHandle* handle(Family f) const noexcept;

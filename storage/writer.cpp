@@ -434,6 +434,7 @@ void LogWriter::commit(std::deque<Pending>& batch) {
     }
   }
 
+  if (written) wake_watchers(next_seq_ - 1);
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (!batch[i].done) continue;
     if (!written && needs_write[i]) {
@@ -442,6 +443,44 @@ void LogWriter::commit(std::deque<Pending>& batch) {
       batch[i].done(std::move(answers[i]));
     }
   }
+}
+
+std::optional<std::uint64_t> LogWriter::when_past(events::Seq after, std::function<void()> fn) {
+  std::uint64_t ticket = 0;
+  {
+    std::lock_guard lock(watchers_mu_);
+    if (last_seq() <= after) {
+      if (watchers_.size() >= kMaxWatchers) return std::nullopt;
+      ticket = next_ticket_++;
+      watchers_.emplace(after, std::pair{ticket, std::move(fn)});
+      return ticket;
+    }
+    ticket = next_ticket_++;
+  }
+  fn();  // already past: last_seq is only published after its batch is durable
+  return ticket;
+}
+
+bool LogWriter::forget(std::uint64_t ticket) {
+  std::lock_guard lock(watchers_mu_);
+  for (auto it = watchers_.begin(); it != watchers_.end(); ++it) {
+    if (it->second.first == ticket) {
+      watchers_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void LogWriter::wake_watchers(events::Seq last) {
+  std::vector<std::function<void()>> due;
+  {
+    std::lock_guard lock(watchers_mu_);
+    const auto end = watchers_.lower_bound(last);  // those waiting past a sequence before `last`
+    for (auto it = watchers_.begin(); it != end; ++it) due.push_back(std::move(it->second.second));
+    watchers_.erase(watchers_.begin(), end);
+  }
+  for (auto& fn : due) fn();
 }
 
 }  // namespace bitacora::storage

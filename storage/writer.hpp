@@ -64,7 +64,16 @@ class LogWriter {
   [[nodiscard]] std::int64_t counter(const std::string& name) const;
   [[nodiscard]] std::size_t quarantined() const noexcept { return quarantine_count_.load(); }
 
+  // Calls `fn` once, when the log holds a sequence past `after`: on the writer's thread after the
+  // batch that gets there is durable (keep it short), or at once on the caller's if it already
+  // does. For readers that wait for new events (the notification feed's long polls). Returns a
+  // ticket for forget(); nullopt when kMaxWatchers wait already (`fn` is then never called).
+  [[nodiscard]] std::optional<std::uint64_t> when_past(events::Seq after, std::function<void()> fn);
+  // `fn` of that ticket will not be called (false if it has been, or is being, already).
+  bool forget(std::uint64_t ticket);
+
   static constexpr std::size_t kMaxQueued = 65536;
+  static constexpr std::size_t kMaxWatchers = 1024;
 
  private:
   struct Pending {
@@ -113,6 +122,11 @@ class LogWriter {
   std::string failure_;                               // the failed write's error, for answers and logs
   std::chrono::steady_clock::time_point last_recovery_{};
   std::function<void(const std::string&)> on_fatal_;
+
+  void wake_watchers(events::Seq last);
+  std::mutex watchers_mu_;
+  std::uint64_t next_ticket_ = 1;
+  std::multimap<events::Seq, std::pair<std::uint64_t, std::function<void()>>> watchers_;  // by `after`
   std::atomic<events::Seq> last_seq_{0};
   std::atomic<std::size_t> quarantine_count_{0};
 };

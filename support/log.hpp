@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <string>
+#include <string_view>
 
 namespace bitacora {
 
@@ -13,6 +15,24 @@ namespace bitacora {
 
 // Sets the level of the default logger and of every module logger.
 void set_log_level(spdlog::level::level_enum level);
+
+// The request a thread is working for: while a RequestScope lives, every line this thread logs
+// carries its id (text: " request_id=<id>" at the end; JSON: a "request_id" member). The HTTP
+// session opens one around a handler, and work it hands to the blocking pool reopens it there
+// (http/context.hpp post_blocking). Ids are checked by the session (A-Z a-z 0-9 . _ : -, at most
+// 128), so they go into lines as they are.
+class RequestScope {
+ public:
+  explicit RequestScope(std::string_view id);
+  ~RequestScope();
+  RequestScope(const RequestScope&) = delete;
+  RequestScope& operator=(const RequestScope&) = delete;
+
+ private:
+  std::string previous_;
+};
+// The id of the request this thread works for, or "" outside any.
+[[nodiscard]] std::string_view current_request_id() noexcept;
 
 // How lines are written ([log] format): spdlog's text, or one JSON object per line —
 // {"time","level","module","message"}, the message escaped — for log collectors.

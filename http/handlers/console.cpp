@@ -47,7 +47,7 @@ void add_console_routes(Router& router, Services& s) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
     auto limit = limit_param(p.query, "limit", 50, 500);
     if (auto* bad = std::get_if<Response>(&limit)) return respond(std::move(*bad));
-    boost::asio::post(s.blocking, [&s, limit = std::get<std::size_t>(limit), respond] {
+    post_blocking(s, [&s, limit = std::get<std::size_t>(limit), respond] {
       auto timers = s.commerce_queries.timers(limit);
       if (!timers) return respond(storage_response(timers.error()));
       JsonWriter w;

@@ -105,7 +105,7 @@ void add_coupon_routes(Router& router, Services& s) {
 
   router.add(bhttp::verb::get, "/api/delivery/zones", [&s](const Request& req, const RouteParams&, Respond respond) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
-    boost::asio::post(s.blocking, [&s, respond] {
+    post_blocking(s, [&s, respond] {
       auto zones = s.commerce_queries.zones();
       if (!zones) return respond(storage_response(zones.error()));
       JsonWriter w;

@@ -175,7 +175,7 @@ void add_order_routes(Router& router, Services& s) {
     const bool timed = range[0] || range[1];
     auto cursor = query_param(p.query, "cursor");
     if (cursor && cursor->empty()) cursor.reset();
-    boost::asio::post(s.blocking, [&s, status, limit, cursor, respond, timed, from = range[0].value_or(0),
+    post_blocking(s, [&s, status, limit, cursor, respond, timed, from = range[0].value_or(0),
                                    to = range[1].value_or(INT64_MAX)] {
       // A time range lists orders by when they were placed, newest first; otherwise by reference.
       auto page = timed ? s.orders.list_placed(status, from, to, limit, cursor) : s.orders.list(status, limit, cursor);

@@ -113,7 +113,7 @@ void add_product_routes(Router& router, Services& s) {
       auto* view = std::get_if<actors::ProductView>(&r);
       if (view && not_modified(req, view->version)) return respond(not_modified_response(view->version));
       if (!view || !operator_asks) return answer(respond, r, Resource::product, product_ok);
-      boost::asio::post(s.blocking, [&s, respond, product = product_json(*view), sku = view->sku, version = view->version] {
+      post_blocking(s, [&s, respond, product = product_json(*view), sku = view->sku, version = view->version] {
         auto reservations = reservations_json(s, sku);
         if (!reservations) return respond(storage_response(reservations.error()));
         respond(with_etag(json_response(bhttp::status::ok, with_reservations(product, *reservations)), version));
@@ -128,7 +128,7 @@ void add_product_routes(Router& router, Services& s) {
     auto cursor = query_param(p.query, "cursor");
     if (cursor && cursor->empty()) cursor.reset();
     if (cursor && !valid_identifier(*cursor)) return respond(bad_parameter("cursor", "not one this server returned"));
-    boost::asio::post(s.blocking, [&s, limit = std::get<std::size_t>(limit), cursor, respond] {
+    post_blocking(s, [&s, limit = std::get<std::size_t>(limit), cursor, respond] {
       auto page = s.commerce_queries.product_skus(limit, cursor);
       if (!page) return respond(storage_response(page.error()));
       std::optional<std::string> next;

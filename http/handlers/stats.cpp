@@ -42,7 +42,7 @@ void add_stats_routes(Router& router, Services& s) {
     }
     const Micros from = *bounds[0], to = *bounds[1];
     if (from < 0 || to <= from) return respond(bad_parameter("to", "must be after from"));
-    boost::asio::post(s.blocking, [&s, from, to, respond] {
+    post_blocking(s, [&s, from, to, respond] {
       auto stats = s.commerce_queries.checkout_stats(from, to);
       if (!stats && stats.error().code == Errc::invalid_argument)
         return respond(error_response(bhttp::status::unprocessable_entity, "range_too_large", stats.error().message,

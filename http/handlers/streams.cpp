@@ -38,7 +38,7 @@ void stream_state(Services& s, std::string stream, const RouteParams& p, Respond
   if (seq_text && !seq_text->empty() && !seq) return respond(bad_parameter("seq", "expected a non-negative integer"));
   const auto at = std::get<std::optional<Micros>>(as_of);
   if (at && seq) return respond(bad_parameter("seq", "give as_of or seq, not both"));
-  boost::asio::post(s.blocking, [&s, stream = std::move(stream), max_seq = seq.value_or(UINT64_MAX),
+  post_blocking(s, [&s, stream = std::move(stream), max_seq = seq.value_or(UINT64_MAX),
                                  max_at = at.value_or(INT64_MAX), respond] {
     auto found = s.streams.state_at(stream, max_seq, max_at);
     if (!found && found.error().code == Errc::data_loss)
@@ -78,7 +78,7 @@ void add_stream_routes(Router& router, Services& s) {
       return respond(error_response(bhttp::status::bad_request, "invalid_parameter", "limit: expected an integer from 1 to 10000",
                                     json_member("field", "limit")));
 
-    boost::asio::post(s.blocking, [&s, stream = std::move(stream), from = from.value_or(1),
+    post_blocking(s, [&s, stream = std::move(stream), from = from.value_or(1),
                                    limit = static_cast<std::size_t>(limit.value_or(kDefaultLimit)), respond]() {
       auto page = s.streams.read(stream, from, limit);
       if (!page) return respond(storage_response());

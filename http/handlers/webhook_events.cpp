@@ -108,7 +108,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
       if (!n) return respond(storage_response());
       respond(json_response(bhttp::status::accepted, "{\"count\":" + std::to_string(*n) + "}"));
     };
-    boost::asio::post(s.blocking, [&s, ids = std::move(ids), f = std::get<actors::WebhookFilter>(std::move(filter)),
+    post_blocking(s, [&s, ids = std::move(ids), f = std::get<actors::WebhookFilter>(std::move(filter)),
                                    by = std::move(by), counted]() mutable {
       if (ids) return s.processor.retry_each(std::move(*ids), std::move(by), counted);
       s.processor.retry_failed(f, std::move(by), counted);
@@ -133,7 +133,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
     auto note = note_of(req.body());
     if (auto* bad = std::get_if<Response>(&note)) return respond(std::move(*bad));
     actors::WebhookProcessor::RetryBy by{std::get<Operator>(who).name, std::get<std::string>(std::move(note))};
-    boost::asio::post(s.blocking, [&s, id = p[0], by = std::move(by), respond]() mutable {
+    post_blocking(s, [&s, id = p[0], by = std::move(by), respond]() mutable {
       s.processor.retry(id, std::move(by), [respond, id](Status st) {
         if (st) {
           JsonWriter w;
@@ -151,7 +151,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
     auto parsed = parse_filter(p.query);
     if (auto* error = std::get_if<Response>(&parsed)) return respond(std::move(*error));
-    boost::asio::post(s.blocking, [&s, f = std::get<actors::WebhookFilter>(std::move(parsed)), respond]() {
+    post_blocking(s, [&s, f = std::get<actors::WebhookFilter>(std::move(parsed)), respond]() {
       auto page = s.queries.list(f);
       if (!page) {
         if (page.error().code == Errc::invalid_argument) return respond(bad_parameter("cursor", page.error().message));
@@ -173,7 +173,7 @@ void add_webhook_event_routes(Router& router, Services& s) {
 
   router.add(bhttp::verb::get, "/api/webhook-events/{id}", [&s](const Request& req, const RouteParams& p, Respond respond) {
     if (auto denied = require_admin(req, s.auth)) return respond(std::move(*denied));
-    boost::asio::post(s.blocking, [&s, id = p[0], respond]() {
+    post_blocking(s, [&s, id = p[0], respond]() {
       auto found = s.queries.find(id);
       if (!found) return respond(storage_response());
       if (!found->has_value())

@@ -3,6 +3,7 @@
 
 #include "http/gateways/verify.hpp"
 #include "http/routes.hpp"
+#include "support/log.hpp"
 #include "support/json_writer.hpp"
 
 namespace bitacora::http {
@@ -30,6 +31,8 @@ void finish(Services& s, std::string gateway, Verdict verdict, const Request& re
   if (auto* rejected = std::get_if<Rejected>(&verdict)) {
     if (rejected->kind == RejectionKind::malformed_payload)
       return respond(error_response(bhttp::status::bad_request, "malformed_payload", rejected->message));
+    // Our words only (the route's gateway, not the request's bytes); the line names the request.
+    module_logger("webhooks").warn("refused a {} webhook whose signature does not verify; kept in quarantine", gateway);
     s.inbox.quarantine(std::move(gateway), rejected->message, std::string(query), req.body());
     return respond(error_response(bhttp::status::unauthorized, "invalid_signature", rejected->message));
   }

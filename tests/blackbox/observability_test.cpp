@@ -10,6 +10,7 @@
 
 #include "tests/harness/cli.hpp"
 #include "tests/harness/json.hpp"
+#include "tests/harness/seed_log.hpp"
 #include "tests/harness/server_process.hpp"
 #include "tests/harness/shop.hpp"
 #include "tests/harness/temp_dir.hpp"
@@ -105,6 +106,37 @@ TEST_CASE("log.format = json writes one JSON object per line, and log.access = f
   CHECK(listening);
 }
 
+TEST_CASE("a line a request causes names its request id, in text and in JSON", "[blackbox][observability]") {
+  for (const std::string format : {"text", "json"}) {
+    INFO(format);
+    TempDir dir;
+    ServerProcess server(dir.str(), with_log(test_config(dir.str("data")), "level = \"info\"\nformat = \"" + format + "\"\n"));
+    server.start();
+    HttpClient c(server.port());
+    // A webhook whose signature does not verify: the handler says so in the log.
+    auto refused = c.post("/webhooks/stripe", R"({"id":"evt_1"})",
+                          {{"Stripe-Signature", "t=1,v1=00"}, {"X-Request-Id", "trace-me-7"}});
+    REQUIRE(refused.status == 401);
+    std::string line;
+    REQUIRE(eventually([&] {
+      for (const auto& l : lines_of(dir.str() + "/server.log"))
+        if (l.find("refused a stripe webhook") != std::string::npos) line = l;
+      return !line.empty();
+    }));
+    INFO(line);
+    if (format == "text") {
+      CHECK(line.ends_with(" request_id=trace-me-7"));
+    } else {
+      Json j(line);
+      CHECK(j.str("/module") == "webhooks");
+      CHECK(j.str("/request_id") == "trace-me-7");
+    }
+    // Lines outside any request carry none.
+    for (const auto& l : lines_of(dir.str() + "/server.log"))
+      if (l.find("listening on") != std::string::npos) CHECK(l.find("request_id") == std::string::npos);
+  }
+}
+
 TEST_CASE("metrics show the process and the build", "[blackbox][observability]") {
   TempDir dir;
   ServerProcess server(dir.str(), test_config(dir.str("data")));
@@ -147,4 +179,31 @@ TEST_CASE("every series /metrics exports is listed in docs/api.md", "[blackbox][
     CHECK(api.find("`" + name) != std::string::npos);
   }
   CHECK(series > 20);
+}
+
+TEST_CASE("audit and export show progress with a rate and an ETA on a terminal, and nothing when piped", "[blackbox][observability]") {
+  TempDir dir;
+  const std::string data = dir.str("data");
+  seed_carts(data, 5000, 100);  // long enough to audit (> 100 ms) for a progress line
+  // `script` runs the command on a pseudo-terminal and copies what it writes there.
+  const auto on_terminal = [&](const std::string& args) {
+    const std::string command = "script -qec '" + bitacora_binary() + " " + args + " >/dev/null' /dev/null";
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::string out;
+    for (int ch; (ch = std::fgetc(pipe)) != EOF;) out += static_cast<char>(ch);
+    CHECK(WEXITSTATUS(pclose(pipe)) == 0);
+    return out;
+  };
+  // "audited 40961 of 500000 events (20%), 812k/s, ETA 1s"
+  const std::string progress = R"( \d+ of 500000 events \(\d+%\), [0-9.]+[kM]?/s, ETA [0-9hms]+)";
+  const std::string audit = on_terminal("audit --data-dir " + data);
+  INFO(audit);
+  CHECK(std::regex_search(audit, std::regex("audited" + progress)));
+  const std::string exported = on_terminal("export --data-dir " + data);
+  INFO(exported);
+  CHECK(std::regex_search(exported, std::regex("exported" + progress)));
+  CHECK_THAT(exported, Catch::Matchers::Contains("\033[K500000 events"));
+  // Piped (no terminal): standard error stays quiet.
+  CHECK_THAT(run_cli("audit --data-dir " + data, true).text(), !Catch::Matchers::Contains("ETA"));
 }

@@ -420,6 +420,13 @@ export async function scenario({ call, step, expectThat, fail, count, doc, stric
     await call('GET /api/scheduler', { query: { limit: 0 }, expect: [400] });
     await call('GET /api/scheduler', { token: null, expect: [401] });
 
+    const feed = await call('GET /api/events', { query: { limit: 50 }, expect: [200] });
+    expectThat(feed.json?.data?.some((n) => n.type === 'order.paid'), 'GET /api/events', 'the paid order must be in the feed as order.paid');
+    await call('GET /api/events', { query: { types: 'order.paid,order.needs_attention', after: 0 }, expect: [200] });
+    await call('GET /api/events', { query: { after: feed.json?.next_after ?? 0, wait: 1 }, expect: [200] });
+    await call('GET /api/events', { query: { types: 'order.shipped' }, expect: [400] });
+    await call('GET /api/events', { token: null, expect: [401] });
+
     const events = (stream, query, opts = {}) => call('GET /api/streams/{stream}/events', { params: { stream }, query, ...opts });
     await events(encodeURIComponent(`product/${SKU}`), { from_version: 1, limit: 2 }, { expect: [200] });
     await events(encodeURIComponent(`order/${orders.gina.reference}`), undefined, { token: 'alice', expect: [200] });

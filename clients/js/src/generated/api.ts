@@ -743,6 +743,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The notification feed, with an optional long poll (operators)
+         * @description Notifications derived from the log (order.paid, order.expired, order.cancelled,
+         *     order.needs_attention, order.refunded, webhook.failed, product.stock_low), oldest first.
+         *     Pass `next_after` as the next request's `after`. A page may be empty and still move
+         *     `next_after` on: one request scans at most 10,000 events. With `wait`, a request that finds
+         *     nothing is held until a wanted notification is durable or the wait ends.
+         */
+        get: operations["getEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/scheduler": {
         parameters: {
             query?: never;
@@ -836,6 +860,49 @@ export interface components {
             error: "invalid_parameter";
             message: string;
             field: string;
+        };
+        BusyError: {
+            /** @constant */
+            error: "busy";
+            message: string;
+        };
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            /** @description The `after` of the next page. */
+            next_after: number;
+        };
+        Notification: {
+            /** @description Stable: `evt_` and the event's sequence. */
+            id: string;
+            seq: number;
+            /** @enum {string} */
+            type: "order.paid" | "order.expired" | "order.cancelled" | "order.needs_attention" | "order.refunded" | "webhook.failed" | "product.stock_low";
+            /**
+             * Format: date-time
+             * @description When its event was appended.
+             */
+            timestamp: string;
+            /** @description What the type says (docs/api.md, Notifications). */
+            data: {
+                order_reference?: string;
+                gateway?: string;
+                transaction_id?: string;
+                status?: string;
+                amount_in_cents?: number;
+                currency?: string;
+                by?: string;
+                /** @enum {string} */
+                resolution?: "mark_paid" | "cancel";
+                reason?: string;
+                dedupe_key?: string;
+                attempt?: number;
+                error?: string;
+                sku?: string;
+                available?: number;
+                threshold?: number;
+            } & {
+                [key: string]: unknown;
+            };
         };
         StorageUnavailableError: {
             /** @constant */
@@ -3195,6 +3262,46 @@ export interface operations {
                 };
             };
             503: components["responses"]["StorageUnavailable"];
+        };
+    };
+    getEvents: {
+        parameters: {
+            query?: {
+                after?: number;
+                /** @description Comma-separated notification types; default all. */
+                types?: string;
+                limit?: number;
+                /** @description Seconds to wait for a notification when there is none yet. */
+                wait?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["InvalidParameter"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `storage_unavailable`, or `busy`: too many requests wait already (retry after `Retry-After`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying (with `busy`). */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageUnavailableError"] | components["schemas"]["BusyError"];
+                };
+            };
         };
     };
     getScheduler: {
