@@ -122,19 +122,23 @@ int backup(const BackupFlags& flags, std::ostream& out) {
   if (checkpoint->outcome == Checkpoint::refused)
     return fail("backup", "the server on " + flags.data_dir + " could not cut a checkpoint: " + checkpoint->text);
   const bool online = checkpoint->outcome == Checkpoint::cut;
-  auto made = storage::create_backup(online ? checkpoint->text : flags.data_dir, flags.to);
+  if (!online) {
+    // No server answered. One may still hold the directory (its socket path too long, or it is
+    // starting): then copying its files as they change would fail or tear; refuse instead.
+    auto busy = storage::in_use(flags.data_dir);
+    if (!busy) return fail("backup", busy.error().message);
+    if (*busy)
+      return fail("backup", flags.data_dir + " is in use by a server that does not answer on its control socket (" +
+                                std::string(kControlSocketName) + "); stop it, or let it open that socket, and try again");
+  }
+  auto made = storage::create_backup(online ? checkpoint->text : flags.data_dir,
+                                     online ? storage::Source::checkpoint : storage::Source::stopped_data_dir, flags.to);
   if (online) {
     std::error_code ec;
     std::filesystem::remove_all(checkpoint->text, ec);
     if (ec) std::fprintf(stderr, "bitacora backup: cannot delete the checkpoint %s: %s\n", checkpoint->text.c_str(), ec.message().c_str());
   }
-  if (!made) {
-    // Without a control socket the data dir is opened for writing; a server holding it says "lock".
-    const bool locked = !online && made.error().message.find("lock") != std::string::npos;
-    return fail("backup", locked ? flags.data_dir + " is in use by a server that does not answer on its control socket (" +
-                                       std::string(kControlSocketName) + "); " + made.error().message
-                                 : made.error().message);
-  }
+  if (!made) return fail("backup", made.error().message);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   print_backup(out, *made);
   char line[200];

@@ -2,8 +2,8 @@
 //
 // backup --data-dir D --to DIR: when a server runs on D, it is asked through D/control.sock for a
 // checkpoint (control_socket.hpp), which is copied into DIR and then deleted; the server goes on
-// serving throughout. When none runs, D itself is copied (its lock keeps a server from starting
-// meanwhile). Either way the copy is RocksDB's BackupEngine's: incremental and checksummed
+// serving throughout. When none runs (no process holds D's lock), D itself is copied, opened
+// read-only so that nothing is written into it. Either way the copy is RocksDB's BackupEngine's: incremental and checksummed
 // (storage/backup.hpp). backup --list --to DIR lists what DIR holds.
 // restore --from DIR --to D [--backup-id N]: the newest backup (or N) into D, which must not exist
 // or be empty; the restored log must end at the sequence and chain head the backup recorded.

@@ -4,7 +4,12 @@
 #include <rocksdb/env.h>
 #include <rocksdb/utilities/backup_engine.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -77,11 +82,29 @@ Result<std::unique_ptr<Engine>> open_engine(const std::string& backup_dir) {
 
 }  // namespace
 
-Result<BackupInfo> create_backup(const std::string& db_dir, const std::string& backup_dir) {
+Result<bool> in_use(const std::string& db_dir) {
+  const std::string lock = db_dir + "/LOCK";
+  const int fd = ::open(lock.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return false;
+    return Error{Errc::unavailable, "cannot open " + lock + ": " + std::strerror(errno)};
+  }
+  struct flock probe {};
+  probe.l_type = F_WRLCK;  // RocksDB holds a write lock on the whole file
+  probe.l_whence = SEEK_SET;
+  const int got = ::fcntl(fd, F_GETLK, &probe);
+  const int error = errno;
+  ::close(fd);
+  if (got != 0) return Error{Errc::unavailable, "cannot ask about the lock on " + lock + ": " + std::strerror(error)};
+  return probe.l_type != F_UNLCK;
+}
+
+Result<BackupInfo> create_backup(const std::string& db_dir, Source source, const std::string& backup_dir) {
   LogOptions options;
   options.dir = db_dir;
   if (!std::filesystem::exists(db_dir + "/CURRENT")) return Error{Errc::not_found, db_dir + " holds no bitacora database"};
-  auto log = EventLog::open(options, OpenMode::read_write);
+  const bool private_copy = source == Source::checkpoint;
+  auto log = EventLog::open(options, private_copy ? OpenMode::read_write : OpenMode::read_only);
   if (!log) return log.error();
   auto info = covered(**log);
   if (!info) return info.error();
@@ -94,7 +117,8 @@ Result<BackupInfo> create_backup(const std::string& db_dir, const std::string& b
   auto h = (*log)->handle();
   if (!h) return h.error();
   rocksdb::CreateBackupOptions create;
-  create.flush_before_backup = true;
+  // A read-only database cannot flush: its WAL files are copied, and replayed on restore.
+  create.flush_before_backup = private_copy;
   rocksdb::BackupID id = 0;
   auto s = (*engine)->CreateNewBackupWithMetadata(create, (*h)->db(), metadata(info->last_seq, info->chain_head), &id);
   if (!s.ok()) return backup_error(s, "cannot back up into " + backup_dir);

@@ -28,9 +28,18 @@ struct BackupInfo {
   std::string chain_head;       // SHA-256 (hex) of that event's stored bytes; empty for an empty log
 };
 
-// Backs up the log in `db_dir` (a checkpoint, or a stopped server's data dir) into `backup_dir`
-// (created if missing). Errc::not_found when db_dir holds no bitacora database.
-[[nodiscard]] Result<BackupInfo> create_backup(const std::string& db_dir, const std::string& backup_dir);
+// How the database to back up is opened: a checkpoint cut for this backup is private (opened for
+// writing, flushed first); a stopped server's data dir is opened read-only, so nothing is written
+// into it (a backup run as root must not leave root's files where the service's user works).
+enum class Source { checkpoint, stopped_data_dir };
+
+// Backs up the log in `db_dir` into `backup_dir` (created if missing). Errc::not_found when
+// db_dir holds no bitacora database.
+[[nodiscard]] Result<BackupInfo> create_backup(const std::string& db_dir, Source source, const std::string& backup_dir);
+
+// Whether a process holds the database's lock (RocksDB's LOCK file, fcntl): a server runs on it.
+// Asks without taking it.
+[[nodiscard]] Result<bool> in_use(const std::string& db_dir);
 
 // The backups in `backup_dir`, oldest first. Errc::not_found when it holds none.
 [[nodiscard]] Result<std::vector<BackupInfo>> list_backups(const std::string& backup_dir);

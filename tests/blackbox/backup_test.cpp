@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -177,11 +178,23 @@ TEST_CASE("a stopped server's data dir is backed up directly, and restore refuse
     define_product(c, "only", 3);
     REQUIRE(server.terminate() == 0);
   }
+  // Every file of the data dir, with its size and time: the backup must write nothing there.
+  const auto listing = [&] {
+    std::map<std::string, std::pair<std::uintmax_t, std::filesystem::file_time_type>> files;
+    for (const auto& e : std::filesystem::directory_iterator(data))
+      files[e.path().filename().string()] = {e.is_regular_file() ? e.file_size() : 0, e.last_write_time()};
+    return files;
+  };
+  const auto before = listing();
   auto made = run_cli("backup --data-dir " + data + " --to " + backups, true);
   INFO(made.text());
   REQUIRE(made.exit_code == 0);
   CHECK_THAT(made.text(), Catch::Matchers::Contains("from the stopped server's data dir"));
   CHECK(covered(made).last_seq >= 1);
+  CHECK(listing() == before);
+  const std::string restored = dir.str("restored");
+  REQUIRE(run_cli("restore --from " + backups + " --to " + restored).exit_code == 0);
+  CHECK(run_cli("audit --data-dir " + restored).exit_code == 0);
 
   // Into a non-empty directory: refused (2), and nothing in it touched.
   auto refused = run_cli("restore --from " + backups + " --to " + data, true);
@@ -192,4 +205,21 @@ TEST_CASE("a stopped server's data dir is backed up directly, and restore refuse
   CHECK(run_cli("backup --list --to " + dir.str("nothing")).exit_code == 1);
   CHECK(run_cli("backup --data-dir " + dir.str("nothing") + " --to " + backups).exit_code == 2);
   CHECK(run_cli("backup --to " + backups).exit_code == 2);  // neither --data-dir nor --list
+}
+
+TEST_CASE("a server that cannot open its control socket is not backed up from under it", "[blackbox][backup]") {
+  TempDir dir;
+  // A data dir whose socket path is longer than a Unix socket's 107 bytes: the server runs
+  // without one (and says so), so the backup cannot ask it for a checkpoint.
+  const std::string data = dir.str(std::string(120, 'd'));
+  ServerProcess server(dir.str(), test_config(data));
+  server.start();
+  HttpClient c(server.port());
+  define_product(c, "mug", 1);
+  CHECK_THAT(server.log_tail(), Catch::Matchers::Contains("no control socket"));
+  auto refused = run_cli("backup --data-dir " + data + " --to " + dir.str("backups"), true);
+  INFO(refused.text());
+  CHECK(refused.exit_code == 1);
+  CHECK_THAT(refused.text(), Catch::Matchers::Contains("is in use by a server that does not answer on its control socket"));
+  CHECK_FALSE(std::filesystem::exists(dir.str("backups") + "/meta"));
 }
