@@ -22,8 +22,9 @@ std::string show_config(const Config& config) {
   }
   for (const auto& [source, secret] : config.gateways.standard_webhooks)
     out += "\n# [" + std::string(standard_webhooks) + "." + source + "] secret: set (hidden)\n";
+  // A token's hash is hidden too: it lets a weak token be guessed offline.
   for (const auto& op : config.auth.operators)
-    out += "\n[" + std::string(operators) + "." + op.name + "]\ntoken_sha256 = " + quoted(op.token_sha256) + "\n";
+    out += "\n# [" + std::string(operators) + "." + op.name + "] token_sha256: set (hidden)\n";
   return out;
 }
 

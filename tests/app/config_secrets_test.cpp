@@ -100,7 +100,8 @@ TEST_CASE("systemd credentials fill secrets left unset, and relative _file paths
 
 TEST_CASE("show_config lists every key in effect and hides every secret", "[config]") {
   auto config = parse_with("[auth]\nadmin_token = \"very-secret-token\"\n[server]\nlisten = \"[::1]:9000\"\n"
-                           "[standard_webhooks.acme]\nsecret = \"whsec_Yml0YWNvcmEtZGV2LW9ubHktc2VjcmV0\"\n",
+                           "[standard_webhooks.acme]\nsecret = \"whsec_Yml0YWNvcmEtZGV2LW9ubHktc2VjcmV0\"\n"
+                           "[operators.alice]\ntoken_sha256 = \"" + std::string(64, 'a') + "\"\n",
                            {{"BITACORA_LOG_LEVEL", "debug"}});
   REQUIRE(config.ok());
   const std::string shown = bitacora::app::show_config(*config);
@@ -110,7 +111,9 @@ TEST_CASE("show_config lists every key in effect and hides every secret", "[conf
   CHECK_THAT(shown, Contains("# admin_token: set (hidden)"));
   CHECK_THAT(shown, Contains("# jwt_secret: not set"));
   CHECK_THAT(shown, Contains("# [standard_webhooks.acme] secret: set (hidden)"));
+  CHECK_THAT(shown, Contains("# [operators.alice] token_sha256: set (hidden)"));
   CHECK_THAT(shown, !Contains("very-secret-token"));
+  CHECK_THAT(shown, !Contains(std::string(64, 'a')));
   CHECK_THAT(shown, !Contains("Yml0YWNvcmEt"));
   // What it prints is TOML the server reads back to the same settings (secrets aside).
   auto again = parse_with(shown, {});
