@@ -15,6 +15,7 @@
 
 #include "app/control_socket.hpp"
 #include "storage/backup.hpp"
+#include "support/log.hpp"
 
 namespace bitacora::app {
 namespace {
@@ -111,6 +112,9 @@ int list(const BackupFlags& flags, std::ostream& out) {
 }  // namespace
 
 int backup(const BackupFlags& flags, std::ostream& out) {
+  // RocksDB's notes on a private checkpoint ("File Deletions Disabled, but already disabled") are
+  // not the operator's business; its errors are, and reach the message anyway.
+  module_logger("rocksdb").set_level(spdlog::level::err);
   if (flags.list) return list(flags, out);
   if (flags.data_dir.empty()) return fail("backup", "--data-dir is required (or --list to list the backups in --to)", 2);
   if (!std::filesystem::exists(flags.data_dir + "/CURRENT"))

@@ -159,23 +159,41 @@ Result<BackupInfo> restore_backup(const std::string& backup_dir, std::optional<s
   }
   auto engine = open_engine<rocksdb::BackupEngineReadOnly>(backup_dir);
   if (!engine) return engine.error();
+  const bool existed = std::filesystem::exists(to, ec);
   std::filesystem::create_directories(to, ec);
   if (ec) return Error{Errc::unavailable, "cannot create " + to + ": " + ec.message()};
+  // A failed restore takes back what it wrote, so the directory can be restored into again.
+  const auto undo = [&](Error e) -> Error {
+    // The engine first: its copying threads may still be writing when a restore fails, and
+    // closing it waits for them.
+    engine->reset();
+    std::error_code ignored;
+    if (!existed) {
+      std::filesystem::remove_all(to, ignored);
+    } else {
+      for (const auto& entry : std::filesystem::directory_iterator(to, ignored)) std::filesystem::remove_all(entry.path(), ignored);
+    }
+    e.message += "; nothing is left in " + to;
+    return e;
+  };
   // Checksums are verified as each file is copied back.
   auto s = (*engine)->RestoreDBFromBackup(rocksdb::RestoreOptions(), chosen->id, to, to);
-  if (!s.ok()) return backup_error(s, "cannot restore backup " + std::to_string(chosen->id) + " into " + to);
+  if (!s.ok()) return undo(backup_error(s, "cannot restore backup " + std::to_string(chosen->id) + " into " + to));
 
-  LogOptions options;
-  options.dir = to;
-  auto log = EventLog::open(options, OpenMode::read_only);
-  if (!log) return log.error();
-  auto restored = covered(**log);
-  if (!restored) return restored.error();
+  Result<BackupInfo> restored = Error{Errc::internal, "not read"};
+  {
+    LogOptions options;
+    options.dir = to;
+    auto log = EventLog::open(options, OpenMode::read_only);
+    if (!log) return undo(log.error());
+    restored = covered(**log);
+  }  // closed before an undo deletes its files
+  if (!restored) return undo(restored.error());
   if (restored->last_seq != chosen->last_seq || restored->chain_head != chosen->chain_head)
-    return Error{Errc::data_loss, "the restored log ends at seq " + std::to_string(restored->last_seq) + " (chain head " +
-                                      restored->chain_head + "), but backup " + std::to_string(chosen->id) +
-                                      " recorded seq " + std::to_string(chosen->last_seq) + " (chain head " +
-                                      chosen->chain_head + ")"};
+    return undo(Error{Errc::data_loss, "the restored log ends at seq " + std::to_string(restored->last_seq) + " (chain head " +
+                                           restored->chain_head + "), but backup " + std::to_string(chosen->id) +
+                                           " recorded seq " + std::to_string(chosen->last_seq) + " (chain head " +
+                                           chosen->chain_head + ")"});
   return *chosen;
 }
 

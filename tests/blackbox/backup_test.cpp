@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <thread>
@@ -205,6 +206,38 @@ TEST_CASE("a stopped server's data dir is backed up directly, and restore refuse
   CHECK(run_cli("backup --list --to " + dir.str("nothing")).exit_code == 1);
   CHECK(run_cli("backup --data-dir " + dir.str("nothing") + " --to " + backups).exit_code == 2);
   CHECK(run_cli("backup --to " + backups).exit_code == 2);  // neither --data-dir nor --list
+}
+
+TEST_CASE("a backup file changed after it was written is caught on restore, and the restore leaves nothing behind",
+          "[blackbox][backup]") {
+  TempDir dir;
+  const std::string data = dir.str("data"), backups = dir.str("backups");
+  {
+    ServerProcess server(dir.str(), test_config(data));
+    server.start();
+    HttpClient c(server.port());
+    for (int i = 0; i < 20; ++i) define_product(c, "sku-" + std::to_string(i), i);
+    REQUIRE(run_cli("backup --data-dir " + data + " --to " + backups).exit_code == 0);
+  }
+  // Flip a byte in the middle of the largest table file the backup shares.
+  std::filesystem::path largest;
+  for (const auto& e : std::filesystem::directory_iterator(backups + "/shared_checksum"))
+    if (largest.empty() || e.file_size() > std::filesystem::file_size(largest)) largest = e.path();
+  REQUIRE_FALSE(largest.empty());
+  {
+    std::fstream f(largest, std::ios::in | std::ios::out | std::ios::binary);
+    const auto middle = static_cast<std::streamoff>(std::filesystem::file_size(largest) / 2);
+    f.seekg(middle);
+    const char byte = static_cast<char>(f.get());
+    f.seekp(middle);
+    f.put(static_cast<char>(byte ^ 0x5a));
+  }
+  const std::string restored = dir.str("restored");
+  auto run = run_cli("restore --from " + backups + " --to " + restored, true);
+  INFO(run.text());
+  CHECK(run.exit_code == 1);
+  CHECK_THAT(run.text(), Catch::Matchers::Contains("nothing is left in"));
+  CHECK_FALSE(std::filesystem::exists(restored));
 }
 
 TEST_CASE("a server that cannot open its control socket is not backed up from under it", "[blackbox][backup]") {
