@@ -9,13 +9,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <ostream>
 
 #include "app/control_socket.hpp"
 #include "storage/backup.hpp"
 #include "support/log.hpp"
+#include "support/time.hpp"
 
 namespace bitacora::app {
 namespace {
@@ -32,15 +32,6 @@ std::string size_text(std::uint64_t bytes) {
   char text[32];
   if (bytes < 1024 * 1024) std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / 1024);
   else std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
-  return text;
-}
-
-std::string utc_text(std::int64_t unix_seconds) {
-  const std::time_t t = unix_seconds;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return text;
 }
 
@@ -97,11 +88,12 @@ int list(const BackupFlags& flags, std::ostream& out) {
   auto backups = storage::list_backups(flags.to);
   if (!backups) return fail("backup", backups.error().message);
   char line[160];
-  std::snprintf(line, sizeof line, "%-4s %-20s %-10s %-6s %-10s %s\n", "ID", "CREATED (UTC)", "LAST SEQ", "FILES", "SIZE",
+  std::snprintf(line, sizeof line, "%-4s %-24s %-10s %-6s %-10s %s\n", "ID", "CREATED", "LAST SEQ", "FILES", "SIZE",
                 "CHAIN HEAD");
   out << line;
   for (const auto& b : *backups) {
-    std::snprintf(line, sizeof line, "%-4u %-20s %-10llu %-6u %-10s %s\n", b.id, utc_text(b.created_at).c_str(),
+    std::snprintf(line, sizeof line, "%-4u %-24s %-10llu %-6u %-10s %s\n", b.id,
+                  format_rfc3339(static_cast<Micros>(b.created_at) * 1'000'000).c_str(),
                   static_cast<unsigned long long>(b.last_seq), b.files, size_text(b.bytes).c_str(),
                   b.chain_head.empty() ? "-" : b.chain_head.c_str());
     out << line;

@@ -23,6 +23,16 @@ std::variant<std::size_t, Response> limit_param(std::string_view query, std::str
   return n;
 }
 
+std::variant<std::optional<std::uint64_t>, Response> number_param(std::string_view query, std::string_view name,
+                                                                 std::uint64_t max, std::string_view expected) {
+  auto text = query_param(query, name);
+  if (!text || text->empty()) return std::optional<std::uint64_t>();
+  std::uint64_t n = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
+  if (ec != std::errc() || ptr != text->data() + text->size() || n > max) return bad_parameter(name, expected);
+  return std::optional<std::uint64_t>(n);
+}
+
 std::variant<std::optional<Micros>, Response> time_param(std::string_view query, std::string_view name) {
   auto text = query_param(query, name);
   if (!text || text->empty()) return std::optional<Micros>();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ namespace bitacora::http {
 // ?<name>= as an integer from 1 to `max`; `fallback` when absent or empty.
 [[nodiscard]] std::variant<std::size_t, Response> limit_param(std::string_view query, std::string_view name,
                                                               std::size_t fallback, std::size_t max);
+
+// ?<name>= as an integer from 0 to `max`; nullopt when absent or empty; else a 400 saying `expected`.
+[[nodiscard]] std::variant<std::optional<std::uint64_t>, Response> number_param(std::string_view query, std::string_view name,
+                                                                                std::uint64_t max, std::string_view expected);
 
 // ?<name>= as an RFC 3339 time; nullopt when absent or empty.
 [[nodiscard]] std::variant<std::optional<Micros>, Response> time_param(std::string_view query, std::string_view name);

@@ -7,8 +7,6 @@
 // → 200 {"data":[{"id","seq","type","timestamp","data"}…],"next_after":SEQ}: pass next_after as
 // `after` for the next page. A page may be empty and still move next_after on (the feed scans a
 // bounded stretch of the log per request).
-#include <charconv>
-
 #include "http/auth.hpp"
 #include "http/params.hpp"
 #include "http/routes.hpp"
@@ -21,25 +19,14 @@ namespace {
 constexpr std::size_t kMaxTypesText = 512;
 constexpr std::uint64_t kMaxWaitSeconds = 60;
 
-std::optional<std::uint64_t> number_of(std::string_view text) {
-  std::uint64_t n = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return n;
-}
-
 std::variant<actors::NotificationQuery, Response> query_of(std::string_view query) {
   actors::NotificationQuery q;
-  if (auto after = query_param(query, "after"); after && !after->empty()) {
-    auto n = number_of(*after);
-    if (!n) return bad_parameter("after", "expected a sequence number (a non-negative integer)");
-    q.after = *n;
-  }
-  if (auto wait = query_param(query, "wait"); wait && !wait->empty()) {
-    auto n = number_of(*wait);
-    if (!n || *n > kMaxWaitSeconds) return bad_parameter("wait", "expected a number of seconds from 0 to 60");
-    q.wait = std::chrono::seconds(*n);
-  }
+  auto after = number_param(query, "after", UINT64_MAX, "expected a sequence number (a non-negative integer)");
+  if (auto* bad = std::get_if<Response>(&after)) return std::move(*bad);
+  q.after = std::get<std::optional<std::uint64_t>>(after).value_or(0);
+  auto wait = number_param(query, "wait", kMaxWaitSeconds, "expected a number of seconds from 0 to 60");
+  if (auto* bad = std::get_if<Response>(&wait)) return std::move(*bad);
+  q.wait = std::chrono::seconds(std::get<std::optional<std::uint64_t>>(wait).value_or(0));
   if (auto types = query_param(query, "types"); types && !types->empty()) {
     if (types->size() > kMaxTypesText) return bad_parameter("types", "too long");
     for (std::string_view rest = *types; !rest.empty();) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "app/config.hpp"
+#include "tests/app/config_env.hpp"
 #include "tests/harness/temp_dir.hpp"
 
 using bitacora::app::Config;
@@ -15,17 +16,7 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-using Vars = std::map<std::string, std::string>;
-
-bitacora::Result<Config> parse_with(const std::string& toml, const Vars& vars) {
-  std::vector<std::string> names;
-  for (const auto& [name, value] : vars) names.push_back(name);
-  auto env = [vars](const std::string& name) -> std::optional<std::string> {
-    const auto it = vars.find(name);
-    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-  return parse_config(toml, env, "test.toml", names);
-}
+using bitacora::testing::parse_with;
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 

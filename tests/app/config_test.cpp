@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/config.hpp"
+#include "tests/app/config_env.hpp"
 
 using bitacora::Errc;
 using bitacora::app::Config;
@@ -17,28 +18,11 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-using Vars = std::map<std::string, std::string>;
-
-EnvLookup env_of(Vars vars) {
-  return [vars = std::move(vars)](const std::string& name) -> std::optional<std::string> {
-    const auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using bitacora::testing::env_of;
+using bitacora::testing::parse_with;
+using bitacora::testing::Vars;
 
 const EnvLookup no_env = env_of({});
-
-std::vector<std::string> names_of(const Vars& vars) {
-  std::vector<std::string> names;
-  for (const auto& [name, value] : vars) names.push_back(name);
-  return names;
-}
-
-// Parses with the given environment, its names included (so env-only sources are discovered).
-bitacora::Result<Config> parse_with(std::string_view toml, const Vars& vars) {
-  return parse_config(toml, env_of(vars), "test.toml", names_of(vars));
-}
 
 // The message of a parse expected to fail, after checking it failed as invalid_argument.
 std::string error_of(const bitacora::Result<Config>& result) {
